@@ -1,0 +1,326 @@
+//! The deserialisation machinery shared by every modelled type.
+//!
+//! Every FHIR object is read by one generic map visitor ([`ObjectVisitor`]) that hands each
+//! member to the type's [`Object::accept`]: modelled members are parsed into typed fields, every
+//! other member (unknown elements, `_primitive` extensions, a second `value[x]`, `null`s, empty
+//! arrays) is kept verbatim in [`UnknownElements`]. There is no `#[serde(flatten)]` and no
+//! internally tagged enum, so nothing is buffered twice (see the crate docs, "Performance").
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+/// Members of a JSON object that the model does not represent as typed fields, kept verbatim
+/// (name and raw JSON text, in input order) so that parse → serialize loses nothing.
+///
+/// This holds unknown or misspelled elements, `_field` primitive extensions, elements of
+/// `value[x]` types the model does not type, a second `value[x]` (invalid FHIR), explicit `null`s
+/// and empty arrays. Serialisation writes them back after the modelled members.
+#[derive(Clone, Default)]
+pub struct UnknownElements(Vec<(String, Box<RawValue>)>);
+
+impl UnknownElements {
+    /// An empty set.
+    pub const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Whether no member is kept.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many members are kept.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The raw JSON of the first member named `name`.
+    pub fn get(&self, name: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| &**v)
+    }
+
+    /// Parses the member named `name` into `T` (e.g. the [`crate::Element`] of a `_birthDate`).
+    ///
+    /// Returns `None` when the member is absent or does not have the shape of `T`.
+    pub fn parse<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.get(name)
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
+
+    /// Iterates over the kept members as `(name, raw JSON)`.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+    }
+
+    /// Keeps (or replaces) a member. Returns an error if `json` is not valid JSON.
+    pub fn insert(&mut self, name: impl Into<String>, json: &str) -> Result<(), crate::ParseError> {
+        let raw = RawValue::from_string(json.to_owned()).map_err(crate::ParseError::from_json)?;
+        self.insert_raw(name.into(), raw);
+        Ok(())
+    }
+
+    /// Removes the member named `name`, returning whether it was present.
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.0.len();
+        self.0.retain(|(k, _)| k != name);
+        before != self.0.len()
+    }
+
+    pub(crate) fn insert_raw(&mut self, name: String, raw: Box<RawValue>) {
+        if let Some(slot) = self.0.iter_mut().find(|(k, _)| *k == name) {
+            slot.1 = raw;
+        } else {
+            self.0.push((name, raw));
+        }
+    }
+
+    pub(crate) fn push_raw(&mut self, name: String, raw: Box<RawValue>) {
+        self.0.push((name, raw));
+    }
+
+    pub(crate) fn serialize_into<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        Ok(())
+    }
+}
+
+impl PartialEq for UnknownElements {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+    }
+}
+
+impl fmt::Debug for UnknownElements {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .finish()
+    }
+}
+
+/// Where the value of one JSON member comes from: straight from the parser, or from a member
+/// that was buffered because it came before `resourceType`.
+pub(crate) trait ValueSource<'de>: Sized {
+    type Error: de::Error;
+    fn value<T: DeserializeOwned>(self) -> Result<T, Self::Error>;
+}
+
+pub(crate) struct MapValue<'a, A>(pub(crate) &'a mut A);
+
+impl<'de, A: MapAccess<'de>> ValueSource<'de> for MapValue<'_, A> {
+    type Error = A::Error;
+    #[inline]
+    fn value<T: DeserializeOwned>(self) -> Result<T, A::Error> {
+        self.0.next_value()
+    }
+}
+
+pub(crate) struct RawSource<'r, E>(pub(crate) &'r RawValue, pub(crate) PhantomData<E>);
+
+impl<'de, E: de::Error> ValueSource<'de> for RawSource<'_, E> {
+    type Error = E;
+    fn value<T: DeserializeOwned>(self) -> Result<T, E> {
+        serde_json::from_str(self.0.get()).map_err(|e| E::custom(crate::error::safe_message(&e)))
+    }
+}
+
+/// A member name: borrowed from the input when possible, so known names never allocate.
+pub(crate) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(CowStrVisitor)
+    }
+}
+
+pub(crate) struct CowStrVisitor;
+
+impl<'de> Visitor<'de> for CowStrVisitor {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    #[inline]
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    #[inline]
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    #[inline]
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// A FHIR object (datatype, backbone element or resource) readable member by member.
+pub(crate) trait Object: Default {
+    /// The FHIR type name (`"Patient"`, `"HumanName"`, `"Bundle.entry"`).
+    const TYPE_NAME: &'static str;
+    /// Whether the JSON form carries `resourceType`.
+    const IS_RESOURCE: bool;
+
+    /// Takes the member `key`, reading its value from `src`.
+    fn accept<'de, S: ValueSource<'de>>(&mut self, key: Cow<'de, str>, src: S)
+    -> Result<(), S::Error>;
+
+    /// Writes the members (without `resourceType`).
+    fn serialize_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+pub(crate) struct ObjectVisitor<T>(pub(crate) PhantomData<T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a FHIR {} object", T::TYPE_NAME)
+    }
+    #[inline]
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut obj = T::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            obj.accept(key, MapValue(&mut map))?;
+        }
+        Ok(obj)
+    }
+}
+
+#[inline]
+pub(crate) fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    d.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+pub(crate) fn serialize_object<T: Object, S: Serializer>(obj: &T, s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(None)?;
+    if T::IS_RESOURCE {
+        map.serialize_entry("resourceType", T::TYPE_NAME)?;
+    }
+    obj.serialize_members(&mut map)?;
+    map.end()
+}
+
+/// Checks the `resourceType` member of a resource read as its concrete type.
+pub(crate) fn check_resource_type<'de, S: ValueSource<'de>>(
+    expected: &'static str,
+    src: S,
+) -> Result<(), S::Error> {
+    let found: String = src.value()?;
+    if found == expected {
+        Ok(())
+    } else {
+        Err(de::Error::custom(format_args!(
+            "resourceType does not match the expected {expected}"
+        )))
+    }
+}
+
+fn raw_literal<E: de::Error>(text: &str) -> Result<Box<RawValue>, E> {
+    RawValue::from_string(text.to_owned()).map_err(|_| E::custom("internal: raw literal"))
+}
+
+/// Reads an optional single-valued member. JSON `null` is kept verbatim in `unknown`.
+#[inline]
+pub(crate) fn read_opt<'de, T: DeserializeOwned, S: ValueSource<'de>>(
+    slot: &mut Option<T>,
+    key: Cow<'de, str>,
+    src: S,
+    unknown: &mut UnknownElements,
+) -> Result<(), S::Error> {
+    match src.value::<Option<T>>()? {
+        Some(v) => *slot = Some(v),
+        None => unknown.insert_raw(key.into_owned(), raw_literal("null")?),
+    }
+    Ok(())
+}
+
+/// Reads a repeating member. `null` and `[]` (both invalid FHIR) are kept verbatim in `unknown`.
+#[inline]
+pub(crate) fn read_vec<'de, T: DeserializeOwned, S: ValueSource<'de>>(
+    slot: &mut Vec<T>,
+    key: Cow<'de, str>,
+    src: S,
+    unknown: &mut UnknownElements,
+) -> Result<(), S::Error> {
+    match src.value::<Option<Vec<T>>>()? {
+        Some(v) if !v.is_empty() => *slot = v,
+        Some(_) => unknown.insert_raw(key.into_owned(), raw_literal("[]")?),
+        None => unknown.insert_raw(key.into_owned(), raw_literal("null")?),
+    }
+    Ok(())
+}
+
+/// Reads a repeating primitive. FHIR allows `null` items when a `_field` array carries their
+/// extensions (`"given": ["Jo", null], "_given": [null, {…}]`); such an array is kept verbatim
+/// in `unknown` (the typed field stays empty) so the positions still line up on output.
+#[inline]
+pub(crate) fn read_primitive_vec<'de, T, S>(
+    slot: &mut Vec<T>,
+    key: Cow<'de, str>,
+    src: S,
+    unknown: &mut UnknownElements,
+) -> Result<(), S::Error>
+where
+    T: DeserializeOwned + Serialize,
+    S: ValueSource<'de>,
+{
+    let items: Option<Vec<Option<T>>> = src.value()?;
+    let Some(items) = items else {
+        unknown.insert_raw(key.into_owned(), raw_literal("null")?);
+        return Ok(());
+    };
+    if !items.is_empty() && items.iter().all(Option::is_some) {
+        *slot = items.into_iter().flatten().collect();
+    } else {
+        let raw = serde_json::value::to_raw_value(&items)
+            .map_err(|_| de::Error::custom("internal: cannot keep a primitive array"))?;
+        unknown.insert_raw(key.into_owned(), raw);
+    }
+    Ok(())
+}
+
+/// Keeps a member the type does not model.
+#[inline]
+pub(crate) fn read_unknown<'de, S: ValueSource<'de>>(
+    key: Cow<'de, str>,
+    src: S,
+    unknown: &mut UnknownElements,
+) -> Result<(), S::Error> {
+    let raw: Box<RawValue> = src.value()?;
+    unknown.push_raw(key.into_owned(), raw);
+    Ok(())
+}
+
+/// A `value[x]`-style choice type: one variant per allowed type, keyed by the type suffix.
+pub(crate) trait Choice: Sized {
+    /// Reads the variant for `suffix` (`"Quantity"` of `valueQuantity`), or gives the source
+    /// back when this choice has no such type.
+    fn accept<'de, S: ValueSource<'de>>(suffix: &str, src: S) -> Result<Result<Self, S>, S::Error>;
+    /// Writes `prefix` + suffix and the value.
+    fn serialize_as<M: SerializeMap>(&self, prefix: &'static str, map: &mut M)
+    -> Result<(), M::Error>;
+}
+
+/// A member name built from a choice prefix and a type suffix, written without allocating.
+pub(crate) struct ChoiceKey(pub(crate) &'static str, pub(crate) &'static str);
+
+impl Serialize for ChoiceKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}{}", self.0, self.1))
+    }
+}

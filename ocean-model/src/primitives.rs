@@ -1,0 +1,257 @@
+//! FHIR primitive types that are not plain JSON strings, booleans or integers.
+//!
+//! | FHIR | Rust | JSON |
+//! |---|---|---|
+//! | `string`, `markdown`, `xhtml` | `String` | string |
+//! | `boolean` | `bool` | `true`/`false` |
+//! | `integer`, `positiveInt`, `unsignedInt` | `i64` | number without fraction |
+//! | `decimal` | [`Decimal`] (exact text kept: `1.50` stays `1.50`) | number |
+//! | `id` | [`Id`] | string |
+//! | `uri`, `url`, `canonical`, `oid`, `uuid` | [`Uri`] | string |
+//! | `code` (unbound) | [`Code`]; bound codes are enums in [`crate::codes`] | string |
+//! | `base64Binary` | [`Base64Binary`] | string |
+//! | `date`, `dateTime`, `instant`, `time` | [`Date`], [`DateTime`], [`Instant`], [`Time`] (text kept, see [`crate::datetime`]) | string |
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+string_primitive! {
+    /// FHIR `id`: a resource's logical id. The rule (`[A-Za-z0-9\-\.]{1,64}`) is checked by
+    /// [`Id::is_valid`] and by [`crate::validate`], never at parse time.
+    Id
+}
+
+impl Id {
+    /// Whether the text satisfies the FHIR `id` rule: 1 to 64 of `A-Z a-z 0-9 - .`.
+    pub fn is_valid(&self) -> bool {
+        let s = self.as_str();
+        (1..=64).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    }
+}
+
+string_primitive! {
+    /// FHIR `uri` (also used for `url`, `canonical`, `oid` and `uuid`). A `canonical` may carry a
+    /// version after `|` (`http://…/ca-on-eReferral-profile-Patient|1.0.1`).
+    Uri
+}
+
+string_primitive! {
+    /// FHIR `code` whose value set is not modelled as an enum.
+    Code
+}
+
+string_primitive! {
+    /// FHIR `base64Binary`, kept as the encoded text.
+    Base64Binary
+}
+
+impl Base64Binary {
+    /// The decoded size in bytes implied by the text length and padding (whitespace ignored),
+    /// or `None` if the text is not plausible base64.
+    pub fn decoded_len(&self) -> Option<usize> {
+        let mut n = 0usize;
+        let mut pad = 0usize;
+        for b in self.as_str().bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if pad == 0 => n += 1,
+                b'=' => pad += 1,
+                b' ' | b'\n' | b'\r' | b'\t' => {}
+                _ => return None,
+            }
+        }
+        if (n + pad) % 4 != 0 || pad > 2 {
+            return None;
+        }
+        Some((n + pad) / 4 * 3 - pad)
+    }
+}
+
+/// A code outside the value set of a code enum, kept as received.
+///
+/// It can only be made by reading a code (e.g. [`crate::TaskStatus::from_code`]), so a known code
+/// is never held here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnknownCode(String);
+
+impl UnknownCode {
+    pub(crate) fn new(code: &str) -> Self {
+        Self(code.to_owned())
+    }
+
+    /// The code as received.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// FHIR `decimal`, keeping the exact JSON number text (`1.50` serialises as `1.50`, `1e3` as
+/// `1e3`), without turning on serde_json's `arbitrary_precision`.
+///
+/// Serialisation writes the text verbatim through serde_json's raw values, so it is exact with
+/// `serde_json`; other serde formats are not supported for this type.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Decimal(String);
+
+/// A string that is not a JSON number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a JSON number")]
+pub struct InvalidDecimal;
+
+impl Decimal {
+    /// Parses decimal text; it must follow the JSON number grammar
+    /// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+    pub fn new(text: &str) -> Result<Self, InvalidDecimal> {
+        if is_json_number(text) {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(InvalidDecimal)
+        }
+    }
+
+    /// Converts a finite float, using the shortest text that reads back to it.
+    pub fn from_f64(value: f64) -> Option<Self> {
+        if !value.is_finite() {
+            return None;
+        }
+        let text = format!("{value}");
+        Decimal::new(&text).ok()
+    }
+
+    /// The number exactly as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as a float (`None` if it overflows to infinity).
+    pub fn to_f64(&self) -> Option<f64> {
+        self.0.parse::<f64>().ok().filter(|v| v.is_finite())
+    }
+}
+
+impl From<i64> for Decimal {
+    fn from(v: i64) -> Self {
+        Self(v.to_string())
+    }
+}
+
+impl fmt::Debug for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for Decimal {
+    type Err = InvalidDecimal;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Decimal::new(s)
+    }
+}
+
+/// Whether `s` follows the JSON number grammar.
+pub(crate) fn is_json_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut i);
+        }
+        _ => return false,
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+        let text: Box<str> = raw.into();
+        if is_json_number(&text) {
+            Ok(Decimal(text.into()))
+        } else {
+            Err(serde::de::Error::custom(
+                "invalid type: expected a decimal number",
+            ))
+        }
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw = RawValue::from_string(self.0.clone())
+            .map_err(|_| serde::ser::Error::custom("decimal text is not a JSON number"))?;
+        raw.serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_number_grammar() {
+        for ok in ["0", "-0", "1.50", "-1.50", "1e3", "1E+3", "2.5e-10", "0.0", "123"] {
+            assert!(is_json_number(ok), "{ok}");
+        }
+        for bad in ["", "-", "01", "1.", ".5", "1e", "+1", "NaN", "1.5.5", " 1", "\"1\""] {
+            assert!(!is_json_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_keeps_text() {
+        let d: Decimal = serde_json::from_str("1.50").unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "1.50");
+        let d: Decimal = serde_json::from_str("1e3").unwrap();
+        assert_eq!(d.to_f64(), Some(1000.0));
+        assert!(serde_json::from_str::<Decimal>("\"1.5\"").is_err());
+    }
+
+    #[test]
+    fn id_rule() {
+        assert!(Id::new("abc-1.2").is_valid());
+        assert!(!Id::new("").is_valid());
+        assert!(!Id::new("a/b").is_valid());
+        assert!(!Id::new("x".repeat(65)).is_valid());
+    }
+
+    #[test]
+    fn base64_len() {
+        assert_eq!(Base64Binary::new("aGVsbG8=").decoded_len(), Some(5));
+        assert_eq!(Base64Binary::new("aGVsbG8h").decoded_len(), Some(6));
+        assert_eq!(Base64Binary::new("a$").decoded_len(), None);
+    }
+}

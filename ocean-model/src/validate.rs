@@ -1,0 +1,1 @@
+//! Profile checks (placeholder, filled below).

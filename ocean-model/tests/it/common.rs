@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Every `*.json` under a directory, recursively, sorted.
+pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The text of every JSON number token in `s` (outside strings), sorted: two documents with
+/// equal values and equal number tokens kept every number's text.
+pub fn number_tokens(s: &str) -> Vec<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                out.push(s[start..i].to_owned());
+            }
+            _ => i += 1,
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Asserts that `out` is JSON-equal to `input`, number text included.
+pub fn assert_json_equal(input: &str, out: &str, what: &str) {
+    let a: serde_json::Value = serde_json::from_str(input.trim_start_matches('\u{feff}')).unwrap();
+    let b: serde_json::Value = serde_json::from_str(out).unwrap();
+    if a != b {
+        let (pa, pb) = (serde_json::to_string_pretty(&a).unwrap(), serde_json::to_string_pretty(&b).unwrap());
+        let line = pa.lines().zip(pb.lines()).position(|(x, y)| x != y).unwrap_or(0);
+        panic!(
+            "{what}: not JSON-equal after round trip; first difference near pretty line {line}:\n in: {}\nout: {}",
+            pa.lines().nth(line).unwrap_or(""),
+            pb.lines().nth(line).unwrap_or("")
+        );
+    }
+    assert_eq!(number_tokens(input), number_tokens(out), "{what}: number text changed");
+}

@@ -1,0 +1,42 @@
+//! Every fixture parses as a `Resource` and round-trips JSON-equal, number text included.
+
+use ocean_model::{Resource, json};
+
+use crate::common::{assert_json_equal, json_files, workspace};
+
+fn round_trip_file(path: &std::path::Path) -> Resource {
+    let text = std::fs::read_to_string(path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let parsed: Resource = json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let out = json::to_string(&parsed).unwrap();
+    assert_json_equal(&text, &out, &name);
+    // Parsing the output again gives the same model.
+    let again: Resource = json::from_str(&out).unwrap();
+    assert_eq!(again, parsed, "{name}: model changed on second parse");
+    parsed
+}
+
+#[test]
+fn repo_testdata_round_trips() {
+    let files = json_files(&workspace().join("testdata"));
+    assert!(files.len() >= 8, "testdata went missing: {files:?}");
+    for f in files {
+        round_trip_file(&f);
+    }
+}
+
+/// All 41 public fixtures, when the shared folder is beside the repository (CI and developer
+/// machines have it; a bare clone skips this test with a message).
+#[test]
+fn shared_fixtures_round_trip() {
+    let dir = workspace().join("../shared/fixtures/public");
+    if !dir.exists() {
+        eprintln!("skipping: {} not present", dir.display());
+        return;
+    }
+    let files = json_files(&dir);
+    assert_eq!(files.len(), 41, "expected the 41 public fixtures");
+    for f in files {
+        round_trip_file(&f);
+    }
+}
