@@ -12,6 +12,16 @@
 //! assert_eq!(odd.as_str(), "booked");
 //! ```
 
+/// What every code enum offers, for code that handles any of them (e.g. the profile checks).
+pub trait CodeEnum {
+    /// The value set the codes come from.
+    const VALUE_SET: &'static str;
+    /// The code as written in FHIR JSON.
+    fn code(&self) -> &str;
+    /// Whether the code is in the value set.
+    fn is_known(&self) -> bool;
+}
+
 code_enum! {
     /// `Patient.gender`, `Practitioner.gender` (administrative-gender).
     AdministrativeGender = "http://hl7.org/fhir/ValueSet/administrative-gender" {

@@ -312,6 +312,16 @@ macro_rules! code_enum {
             }
         }
 
+        impl $crate::codes::CodeEnum for $name {
+            const VALUE_SET: &'static str = $system;
+            fn code(&self) -> &str {
+                self.as_str()
+            }
+            fn is_known(&self) -> bool {
+                !matches!(self, Self::Unrecognized(_))
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(code: &str) -> Result<Self, Self::Err> {

@@ -1,0 +1,23 @@
+//! Fuzz target: arbitrary bytes parsed as any `Resource`.
+//!
+//! Parsing may fail but must not panic. When it succeeds, the model must survive a round trip:
+//! serialising it must succeed, and parsing that output must succeed and give an equal model.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ocean_model::{Resource, json};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(first) = json::from_slice::<Resource>(data) else {
+        return;
+    };
+    let text = match json::to_string(&first) {
+        Ok(text) => text,
+        Err(e) => panic!("a parsed Resource did not serialise: {e}"),
+    };
+    let second = match json::from_str::<Resource>(&text) {
+        Ok(second) => second,
+        Err(e) => panic!("re-parsing the serialised Resource failed: {e}\n{text}"),
+    };
+    assert_eq!(first, second, "the model changed on a second parse\n{text}");
+});
