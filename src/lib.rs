@@ -1,6 +1,14 @@
-//! Facade over the Ocean eReferral POS toolkit.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
-pub use ocean_keywords as keywords;
-pub use ocean_messages as messages;
+
+/// FHIR R4 model for the Ontario eReferral IG (`ocean-model`).
 pub use ocean_model as model;
+
+/// Message events to and from Ocean (`ocean-messages`).
+pub use ocean_messages as messages;
+
+/// Task status ↔ Ocean folders (`ocean-status`).
 pub use ocean_status as status;
+
+/// `$everything` → Ocean keywords (`ocean-keywords`).
+pub use ocean_keywords as keywords;

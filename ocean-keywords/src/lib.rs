@@ -1,1 +1,3 @@
-//! ocean-keywords
+//! `ocean-keywords`: part of the Ocean eReferral POS toolkit. This crate is being built; see the
+//! workspace README for its scope.
+#![forbid(unsafe_code)]

@@ -124,7 +124,10 @@ fhir_object! {
 impl Bundle {
     /// A Bundle of the given type.
     pub fn new(type_: BundleType) -> Self {
-        Self { type_: Some(type_), ..Self::default() }
+        Self {
+            type_: Some(type_),
+            ..Self::default()
+        }
     }
 
     /// The entries' resources, in Bundle order (entries without a resource are skipped).
@@ -149,7 +152,10 @@ impl Bundle {
     /// The entries holding a `T`, with their index in `entry`.
     pub fn entries_of<T: ResourceType>(&self) -> impl Iterator<Item = (usize, &BundleEntry, &T)> {
         self.entry.iter().enumerate().filter_map(|(i, e)| {
-            e.resource.as_ref().and_then(T::from_resource).map(|r| (i, e, r))
+            e.resource
+                .as_ref()
+                .and_then(T::from_resource)
+                .map(|r| (i, e, r))
         })
     }
 
@@ -165,9 +171,10 @@ impl Bundle {
         if matches!(parsed, ParsedReference::Contained { .. }) || reference.is_empty() {
             return None;
         }
-        let by_full_url = self.entry.iter().position(|e| {
-            e.full_url.as_ref().is_some_and(|u| u.as_str() == reference)
-        });
+        let by_full_url = self
+            .entry
+            .iter()
+            .position(|e| e.full_url.as_ref().is_some_and(|u| u.as_str() == reference));
         if let Some(i) = by_full_url {
             return self.entry.get(i).map(|e| (i, e));
         }
@@ -199,12 +206,16 @@ impl Bundle {
 
     /// Resolves a [`Reference`] made by `from` (a resource in this Bundle): `#id` finds a
     /// resource in `from.contained`; anything else as [`Bundle::resolve`].
-    pub fn resolve_from<'a>(&'a self, reference: &Reference, from: &'a Resource) -> Option<&'a Resource> {
+    pub fn resolve_from<'a>(
+        &'a self,
+        reference: &Reference,
+        from: &'a Resource,
+    ) -> Option<&'a Resource> {
         let text = reference.reference.as_deref()?;
         match ParsedReference::parse(text) {
-            ParsedReference::Contained { id } => contained_of(from)
-                .iter()
-                .find(|r| r.id() == Some(id)),
+            ParsedReference::Contained { id } => {
+                contained_of(from).iter().find(|r| r.id() == Some(id))
+            }
             _ => self.resolve(text),
         }
     }
@@ -239,9 +250,26 @@ pub fn contained_of(resource: &Resource) -> &[Resource] {
         };
     }
     contained!(
-        MessageHeader, OperationOutcome, Patient, Practitioner, PractitionerRole, Organization,
-        Location, HealthcareService, ServiceRequest, Task, Appointment, Communication,
-        DocumentReference, QuestionnaireResponse, Consent, AllergyIntolerance, Condition,
-        MedicationStatement, Medication, Immunization, Observation
+        MessageHeader,
+        OperationOutcome,
+        Patient,
+        Practitioner,
+        PractitionerRole,
+        Organization,
+        Location,
+        HealthcareService,
+        ServiceRequest,
+        Task,
+        Appointment,
+        Communication,
+        DocumentReference,
+        QuestionnaireResponse,
+        Consent,
+        AllergyIntolerance,
+        Condition,
+        MedicationStatement,
+        Medication,
+        Immunization,
+        Observation
     )
 }

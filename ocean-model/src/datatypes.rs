@@ -33,7 +33,11 @@ fhir_object! {
 impl Extension {
     /// An extension with a URL and a value.
     pub fn new(url: impl Into<Uri>, value: Value) -> Self {
-        Self { url: Some(url.into()), value: Some(value), ..Self::default() }
+        Self {
+            url: Some(url.into()),
+            value: Some(value),
+            ..Self::default()
+        }
     }
 
     /// The value as a string, for `valueString`, `valueCode`, `valueUri` and the other
@@ -132,9 +136,11 @@ impl Value {
     pub fn as_str(&self) -> Option<&str> {
         Some(match self {
             Value::Base64Binary(v) => v.as_str(),
-            Value::Canonical(v) | Value::Oid(v) | Value::Uri(v) | Value::Url(v) | Value::Uuid(v) => {
-                v.as_str()
-            }
+            Value::Canonical(v)
+            | Value::Oid(v)
+            | Value::Uri(v)
+            | Value::Url(v)
+            | Value::Uuid(v) => v.as_str(),
             Value::Code(v) => v.as_str(),
             Value::Date(v) => v.as_str(),
             Value::DateTime(v) => v.as_str(),
@@ -166,7 +172,11 @@ fhir_object! {
 impl Coding {
     /// A coding with a system and a code.
     pub fn new(system: impl Into<Uri>, code: impl Into<Code>) -> Self {
-        Self { system: Some(system.into()), code: Some(code.into()), ..Self::default() }
+        Self {
+            system: Some(system.into()),
+            code: Some(code.into()),
+            ..Self::default()
+        }
     }
 
     /// Whether this coding has the given system and code.
@@ -189,12 +199,18 @@ fhir_object! {
 impl CodeableConcept {
     /// A concept with one coding.
     pub fn from_coding(coding: Coding) -> Self {
-        Self { coding: vec![coding], ..Self::default() }
+        Self {
+            coding: vec![coding],
+            ..Self::default()
+        }
     }
 
     /// A concept with only text.
     pub fn from_text(text: impl Into<String>) -> Self {
-        Self { text: Some(text.into()), ..Self::default() }
+        Self {
+            text: Some(text.into()),
+            ..Self::default()
+        }
     }
 
     /// Whether any coding has this code (and this system, when `system` is `Some`).
@@ -247,7 +263,11 @@ fhir_object! {
 impl Identifier {
     /// An identifier with a system and a value.
     pub fn new(system: impl Into<Uri>, value: impl Into<String>) -> Self {
-        Self { system: Some(system.into()), value: Some(value.into()), ..Self::default() }
+        Self {
+            system: Some(system.into()),
+            value: Some(value.into()),
+            ..Self::default()
+        }
     }
 }
 
@@ -269,7 +289,10 @@ fhir_object! {
 impl Reference {
     /// A literal reference (`urn:uuid:…`, `Type/id`, `#id`).
     pub fn to(reference: impl Into<String>) -> Self {
-        Self { reference: Some(reference.into()), ..Self::default() }
+        Self {
+            reference: Some(reference.into()),
+            ..Self::default()
+        }
     }
 
     /// The parsed view of `reference`, if present.

@@ -96,13 +96,16 @@ impl PartialDateTime {
 
     /// The instant at the start of the period, in UTC (see the module docs).
     pub fn start_instant(&self) -> Result<OffsetDateTime, DateTimeError> {
-        let month = Month::try_from(self.month.unwrap_or(1)).map_err(|_| DateTimeError::OutOfRange)?;
+        let month =
+            Month::try_from(self.month.unwrap_or(1)).map_err(|_| DateTimeError::OutOfRange)?;
         let date = time::Date::from_calendar_date(self.year, month, self.day.unwrap_or(1))
             .map_err(|_| DateTimeError::OutOfRange)?;
         let tod = match self.time {
             None => time::Time::MIDNIGHT,
-            Some(t) if t.second == 60 => time::Time::from_hms_nano(t.hour, t.minute, 59, 999_999_999)
-                .map_err(|_| DateTimeError::OutOfRange)?,
+            Some(t) if t.second == 60 => {
+                time::Time::from_hms_nano(t.hour, t.minute, 59, 999_999_999)
+                    .map_err(|_| DateTimeError::OutOfRange)?
+            }
             Some(t) => time::Time::from_hms_nano(t.hour, t.minute, t.second, t.nanosecond)
                 .map_err(|_| DateTimeError::OutOfRange)?,
         };
@@ -142,7 +145,11 @@ impl Cursor<'_> {
         }
     }
     fn expect(&mut self, c: u8) -> Result<(), DateTimeError> {
-        if self.eat(c) { Ok(()) } else { Err(DateTimeError::Syntax(self.i)) }
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(DateTimeError::Syntax(self.i))
+        }
     }
     fn digits(&mut self, n: usize) -> Result<u32, DateTimeError> {
         let mut v = 0u32;
@@ -167,7 +174,10 @@ fn small(v: u32) -> Result<u8, DateTimeError> {
 }
 
 fn parse(text: &str, grammar: Grammar) -> Result<PartialDateTime, DateTimeError> {
-    let mut c = Cursor { b: text.as_bytes(), i: 0 };
+    let mut c = Cursor {
+        b: text.as_bytes(),
+        i: 0,
+    };
     let year = c.digits(4)?;
     if year == 0 {
         return Err(DateTimeError::OutOfRange);
@@ -233,7 +243,12 @@ fn parse(text: &str, grammar: Grammar) -> Result<PartialDateTime, DateTimeError>
     if hour > 23 || minute > 59 || second > 60 {
         return Err(DateTimeError::OutOfRange);
     }
-    out.time = Some(TimeOfDay { hour, minute, second, nanosecond });
+    out.time = Some(TimeOfDay {
+        hour,
+        minute,
+        second,
+        nanosecond,
+    });
     match c.peek() {
         Some(b'Z') => {
             c.i += 1;
@@ -249,7 +264,8 @@ fn parse(text: &str, grammar: Grammar) -> Result<PartialDateTime, DateTimeError>
             }
             let secs = i32::try_from(oh * 3600 + om * 60).map_err(|_| DateTimeError::OutOfRange)?;
             let secs = if sign == b'-' { -secs } else { secs };
-            out.offset = Some(UtcOffset::from_whole_seconds(secs).map_err(|_| DateTimeError::OutOfRange)?);
+            out.offset =
+                Some(UtcOffset::from_whole_seconds(secs).map_err(|_| DateTimeError::OutOfRange)?);
         }
         None if lenient => {}
         None => return Err(DateTimeError::MissingOffset),
@@ -361,9 +377,18 @@ mod tests {
 
     #[test]
     fn partial_dates_are_start_of_period_utc() {
-        assert_eq!(DateTime::new("2019").instant(), Some(datetime!(2019-01-01 0:00 UTC)));
-        assert_eq!(DateTime::new("2019-05").instant(), Some(datetime!(2019-05-01 0:00 UTC)));
-        assert_eq!(DateTime::new("2019-05-02").instant(), Some(datetime!(2019-05-02 0:00 UTC)));
+        assert_eq!(
+            DateTime::new("2019").instant(),
+            Some(datetime!(2019-01-01 0:00 UTC))
+        );
+        assert_eq!(
+            DateTime::new("2019-05").instant(),
+            Some(datetime!(2019-05-01 0:00 UTC))
+        );
+        assert_eq!(
+            DateTime::new("2019-05-02").instant(),
+            Some(datetime!(2019-05-02 0:00 UTC))
+        );
         assert_eq!(
             DateTime::new("2019-05-01T10:00:00-07:00").instant(),
             Some(datetime!(2019-05-01 17:00 UTC))
@@ -376,21 +401,39 @@ mod tests {
 
     #[test]
     fn strict_and_lenient() {
-        assert_eq!(DateTime::new("2019-05-01T10:00").parse(), Err(DateTimeError::Syntax(16)));
+        assert_eq!(
+            DateTime::new("2019-05-01T10:00").parse(),
+            Err(DateTimeError::Syntax(16))
+        );
         assert!(DateTime::new("2019-05-01T10:00").parse_lenient().is_ok());
-        assert_eq!(DateTime::new("2019-05-01T10:00:00").parse(), Err(DateTimeError::MissingOffset));
+        assert_eq!(
+            DateTime::new("2019-05-01T10:00:00").parse(),
+            Err(DateTimeError::MissingOffset)
+        );
         assert_eq!(
             DateTime::new("2019-05-01T10:00:00").instant(),
             Some(datetime!(2019-05-01 10:00 UTC))
         );
-        assert_eq!(DateTime::new("2019-02-30").parse(), Err(DateTimeError::OutOfRange));
-        assert_eq!(DateTime::new("2019-13").parse(), Err(DateTimeError::OutOfRange));
-        assert_eq!(DateTime::new("0000").parse(), Err(DateTimeError::OutOfRange));
+        assert_eq!(
+            DateTime::new("2019-02-30").parse(),
+            Err(DateTimeError::OutOfRange)
+        );
+        assert_eq!(
+            DateTime::new("2019-13").parse(),
+            Err(DateTimeError::OutOfRange)
+        );
+        assert_eq!(
+            DateTime::new("0000").parse(),
+            Err(DateTimeError::OutOfRange)
+        );
         assert!(DateTime::new("2019-05-01T10:00:00+14:30").parse().is_err());
         assert!(DateTime::new("19-05").parse().is_err());
         assert!(DateTime::new("2019-05-01 10:00:00Z").parse().is_err());
         assert!(Date::new("2019-05-01T10:00:00Z").parse().is_err());
-        assert_eq!(Instant::new("2019-05-01").parse(), Err(DateTimeError::Precision));
+        assert_eq!(
+            Instant::new("2019-05-01").parse(),
+            Err(DateTimeError::Precision)
+        );
         assert!(Instant::new("2019-05-01T00:00:00Z").parse().is_ok());
     }
 
@@ -399,12 +442,18 @@ mod tests {
         let p = DateTime::new("2016-12-31T23:59:60Z").parse().unwrap();
         assert_eq!(p.precision(), Precision::Time);
         assert!(p.start_instant().unwrap() < datetime!(2017-01-01 0:00 UTC));
-        assert_eq!(DateTime::new("2016-12").parse().unwrap().precision(), Precision::Month);
+        assert_eq!(
+            DateTime::new("2016-12").parse().unwrap().precision(),
+            Precision::Month
+        );
     }
 
     #[test]
     fn date_part_as_written() {
-        assert_eq!(DateTime::new("2020-01-01T23:30:00-08:00").date_part(), "2020-01-01");
+        assert_eq!(
+            DateTime::new("2020-01-01T23:30:00-08:00").date_part(),
+            "2020-01-01"
+        );
         assert_eq!(DateTime::new("2019-05").date_part(), "2019-05");
     }
 

@@ -177,8 +177,11 @@ pub(crate) trait Object: Default {
     const IS_RESOURCE: bool;
 
     /// Takes the member `key`, reading its value from `src`.
-    fn accept<'de, S: ValueSource<'de>>(&mut self, key: Cow<'de, str>, src: S)
-    -> Result<(), S::Error>;
+    fn accept<'de, S: ValueSource<'de>>(
+        &mut self,
+        key: Cow<'de, str>,
+        src: S,
+    ) -> Result<(), S::Error>;
 
     /// Writes the members (without `resourceType`).
     fn serialize_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
@@ -202,7 +205,9 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 }
 
 #[inline]
-pub(crate) fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+pub(crate) fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
     d.deserialize_map(ObjectVisitor(PhantomData))
 }
 
@@ -312,8 +317,11 @@ pub(crate) trait Choice: Sized {
     /// back when this choice has no such type.
     fn accept<'de, S: ValueSource<'de>>(suffix: &str, src: S) -> Result<Result<Self, S>, S::Error>;
     /// Writes `prefix` + suffix and the value.
-    fn serialize_as<M: SerializeMap>(&self, prefix: &'static str, map: &mut M)
-    -> Result<(), M::Error>;
+    fn serialize_as<M: SerializeMap>(
+        &self,
+        prefix: &'static str,
+        map: &mut M,
+    ) -> Result<(), M::Error>;
 }
 
 /// A member name built from a choice prefix and a type suffix, written without allocating.

@@ -105,9 +105,9 @@ fn expected_tail(msg: &str) -> Option<String> {
     let i = msg.rfind(", expected ")?;
     let tail = msg.get(i + ", expected ".len()..)?;
     let safe = tail.len() <= 80
-        && tail
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '(' | ')' | '[' | ']'));
+        && tail.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '(' | ')' | '[' | ']')
+        });
     safe.then(|| tail.to_owned())
 }
 
@@ -116,13 +116,21 @@ fn classify_message(msg: &str) -> ParseErrorKind {
         ParseErrorKind::MissingResourceType
     } else if let Some(t) = msg.strip_prefix(MSG_WRONG_RESOURCE_TYPE) {
         let ok = t.len() <= 40 && t.chars().all(|c| c.is_ascii_alphanumeric());
-        ParseErrorKind::WrongResourceType { expected: if ok { t.to_owned() } else { String::new() } }
+        ParseErrorKind::WrongResourceType {
+            expected: if ok { t.to_owned() } else { String::new() },
+        }
     } else if msg.starts_with(MSG_INVALID_DECIMAL) {
-        ParseErrorKind::InvalidType { expected: Some("a decimal number".to_owned()) }
+        ParseErrorKind::InvalidType {
+            expected: Some("a decimal number".to_owned()),
+        }
     } else if msg.starts_with("invalid type") {
-        ParseErrorKind::InvalidType { expected: expected_tail(msg) }
+        ParseErrorKind::InvalidType {
+            expected: expected_tail(msg),
+        }
     } else if msg.starts_with("invalid value") || msg.starts_with("invalid length") {
-        ParseErrorKind::InvalidValue { expected: expected_tail(msg) }
+        ParseErrorKind::InvalidValue {
+            expected: expected_tail(msg),
+        }
     } else {
         ParseErrorKind::InvalidContent
     }
@@ -133,9 +141,15 @@ fn classify_message(msg: &str) -> ParseErrorKind {
 pub(crate) fn safe_message(e: &serde_json::Error) -> String {
     match classify_json(e) {
         ParseErrorKind::MissingResourceType => MSG_NO_RESOURCE_TYPE.to_owned(),
-        ParseErrorKind::WrongResourceType { expected } => format!("{MSG_WRONG_RESOURCE_TYPE}{expected}"),
-        ParseErrorKind::InvalidType { expected: Some(x) } => format!("invalid type: value, expected {x}"),
-        ParseErrorKind::InvalidValue { expected: Some(x) } => format!("invalid value: value, expected {x}"),
+        ParseErrorKind::WrongResourceType { expected } => {
+            format!("{MSG_WRONG_RESOURCE_TYPE}{expected}")
+        }
+        ParseErrorKind::InvalidType { expected: Some(x) } => {
+            format!("invalid type: value, expected {x}")
+        }
+        ParseErrorKind::InvalidValue { expected: Some(x) } => {
+            format!("invalid value: value, expected {x}")
+        }
         ParseErrorKind::InvalidType { expected: None } => "invalid type: value".to_owned(),
         ParseErrorKind::InvalidValue { expected: None } => "invalid value: value".to_owned(),
         other => other.to_string(),
@@ -157,7 +171,9 @@ fn classify_json(e: &serde_json::Error) -> ParseErrorKind {
 fn safe_segment(name: &str) -> bool {
     let mut chars = name.chars();
     name.len() <= 64
-        && chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -179,7 +195,12 @@ pub(crate) fn format_path(root: &str, path: &serde_path_to_error::Path) -> Strin
 
 impl ParseError {
     pub(crate) fn from_json(e: serde_json::Error) -> Self {
-        Self { kind: classify_json(&e), path: None, line: e.line(), column: e.column() }
+        Self {
+            kind: classify_json(&e),
+            path: None,
+            line: e.line(),
+            column: e.column(),
+        }
     }
 
     pub(crate) fn with_path(mut self, path: Option<String>) -> Self {
@@ -198,7 +219,10 @@ mod tests {
             expected_tail("invalid type: string \"Jane, expected x\", expected a boolean"),
             Some("a boolean".to_owned())
         );
-        assert_eq!(expected_tail("invalid type: map, expected \"quoted\""), None);
+        assert_eq!(
+            expected_tail("invalid type: map, expected \"quoted\""),
+            None
+        );
     }
 
     #[test]

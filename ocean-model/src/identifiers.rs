@@ -82,8 +82,19 @@ pub enum Province {
 impl Province {
     /// Every province and territory.
     pub const ALL: [Province; 13] = [
-        Self::AB, Self::BC, Self::MB, Self::NB, Self::NL, Self::NS, Self::NT, Self::NU, Self::ON,
-        Self::PE, Self::QC, Self::SK, Self::YT,
+        Self::AB,
+        Self::BC,
+        Self::MB,
+        Self::NB,
+        Self::NL,
+        Self::NS,
+        Self::NT,
+        Self::NU,
+        Self::ON,
+        Self::PE,
+        Self::QC,
+        Self::SK,
+        Self::YT,
     ];
 
     /// The two-letter code (`"BC"`).
@@ -107,7 +118,9 @@ impl Province {
 
     /// Reads a two-letter code, any case.
     pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.code().eq_ignore_ascii_case(code))
+        Self::ALL
+            .into_iter()
+            .find(|p| p.code().eq_ignore_ascii_case(code))
     }
 
     /// The health number system this toolkit emits for the province: BC's PHN system, or
@@ -132,7 +145,10 @@ impl Province {
         let code = name
             .strip_prefix("ca-")?
             .strip_suffix("-patient-hcn")
-            .or_else(|| name.strip_prefix("ca-")?.strip_suffix("-patient-healthcare-id"))?;
+            .or_else(|| {
+                name.strip_prefix("ca-")?
+                    .strip_suffix("-patient-healthcare-id")
+            })?;
         if !rest.contains("/NamingSystem/") {
             return None;
         }
@@ -198,10 +214,19 @@ impl HealthNumber {
         let version_code = id
             .extension
             .iter()
-            .find(|e| e.url.as_ref().is_some_and(|u| u == EXT_HEALTH_CARD_VERSION_CODE))
+            .find(|e| {
+                e.url
+                    .as_ref()
+                    .is_some_and(|u| u == EXT_HEALTH_CARD_VERSION_CODE)
+            })
             .and_then(|e| e.value_str())
             .map(str::to_owned);
-        Some(Self { system: system.map(str::to_owned), value: value.to_owned(), version_code, province })
+        Some(Self {
+            system: system.map(str::to_owned),
+            value: value.to_owned(),
+            version_code,
+            province,
+        })
     }
 
     /// The first health number among identifiers (e.g. `Patient.identifier`).
@@ -241,13 +266,15 @@ impl HealthNumber {
     /// The FHIR identifier as Ocean expects it: `use` official, `type` v2-0203 `JHN`, system,
     /// value, and the version-code extension when there is one.
     pub fn to_identifier(&self) -> Identifier {
-        let mut id = Identifier::default();
-        id.use_ = Some(crate::IdentifierUse::Official);
         let mut jhn = crate::Coding::new(V2_0203, Code::new("JHN"));
         jhn.display = Some("Jurisdictional health number (Canada)".to_owned());
-        id.type_ = Some(crate::CodeableConcept::from_coding(jhn));
-        id.system = self.system.as_deref().map(Uri::from);
-        id.value = Some(self.value.clone());
+        let mut id = Identifier {
+            use_: Some(crate::IdentifierUse::Official),
+            type_: Some(crate::CodeableConcept::from_coding(jhn)),
+            system: self.system.as_deref().map(Uri::from),
+            value: Some(self.value.clone()),
+            ..Identifier::default()
+        };
         if let Some(v) = &self.version_code {
             id.extension.push(crate::Extension::new(
                 EXT_HEALTH_CARD_VERSION_CODE,
@@ -263,7 +290,10 @@ impl fmt::Debug for HealthNumber {
         f.debug_struct("HealthNumber")
             .field("system", &self.system)
             .field("value", &"<redacted>")
-            .field("version_code", &self.version_code.as_ref().map(|_| "<redacted>"))
+            .field(
+                "version_code",
+                &self.version_code.as_ref().map(|_| "<redacted>"),
+            )
             .field("province", &self.province)
             .finish()
     }
@@ -383,13 +413,18 @@ impl OceanBase {
 
     /// The referral identifier for a referral id on this base.
     pub fn referral_identifier(&self, id: &ReferralId) -> Identifier {
-        Identifier::new(self.naming_system(OceanNamingSystem::EReferralReference), id.as_str())
+        Identifier::new(
+            self.naming_system(OceanNamingSystem::EReferralReference),
+            id.as_str(),
+        )
     }
 
     /// The Ocean base and NamingSystem a system URI names, whatever the base.
     pub fn parse_naming_system(system: &str) -> Option<(OceanBase, OceanNamingSystem)> {
         let (base, name) = split_naming_system(system)?;
-        let ns = OceanNamingSystem::ALL.into_iter().find(|n| n.name() == name)?;
+        let ns = OceanNamingSystem::ALL
+            .into_iter()
+            .find(|n| n.name() == name)?;
         Some((OceanBase::from_url(base), ns))
     }
 }
@@ -446,7 +481,10 @@ pub struct Profile {
 impl Profile {
     /// A profile for a resource type and version.
     pub fn new(resource_type: impl Into<String>, version: Option<&str>) -> Self {
-        Self { resource_type: resource_type.into(), version: version.map(str::to_owned) }
+        Self {
+            resource_type: resource_type.into(),
+            version: version.map(str::to_owned),
+        }
     }
 
     /// Reads a canonical (also URL-encoded `%7C` for `|`, seen in an Ocean v0.10 sample).
@@ -471,11 +509,20 @@ impl Profile {
     pub fn ocean_v0_11_1(resource_type: &str) -> Option<Self> {
         let version = match resource_type {
             "MessageHeader" | "Patient" | "ServiceRequest" | "Location" => "1.0.1",
-            "PractitionerRole" | "Practitioner" | "DocumentReference" | "QuestionnaireResponse"
-            | "Task" | "Appointment" | "Communication" | "Organization" | "HealthcareService"
-            | "Bundle" | "Consent" | "OperationOutcome" | "AllergyIntolerance" | "Condition" => {
-                "1.0.0"
-            }
+            "PractitionerRole"
+            | "Practitioner"
+            | "DocumentReference"
+            | "QuestionnaireResponse"
+            | "Task"
+            | "Appointment"
+            | "Communication"
+            | "Organization"
+            | "HealthcareService"
+            | "Bundle"
+            | "Consent"
+            | "OperationOutcome"
+            | "AllergyIntolerance"
+            | "Condition" => "1.0.0",
             _ => return None,
         };
         Some(Self::new(resource_type, Some(version)))
@@ -513,10 +560,18 @@ mod tests {
 
     #[test]
     fn provinces_from_systems() {
-        assert_eq!(Province::from_health_number_system(BC_PHN_SYSTEM), Some(Province::BC));
-        assert_eq!(Province::from_health_number_system(ON_HCN_SYSTEM), Some(Province::ON));
         assert_eq!(
-            Province::from_health_number_system("http://fhir.infoway-inforoute.ca/NamingSystem/ca-ab-patient-healthcare-id"),
+            Province::from_health_number_system(BC_PHN_SYSTEM),
+            Some(Province::BC)
+        );
+        assert_eq!(
+            Province::from_health_number_system(ON_HCN_SYSTEM),
+            Some(Province::ON)
+        );
+        assert_eq!(
+            Province::from_health_number_system(
+                "http://fhir.infoway-inforoute.ca/NamingSystem/ca-ab-patient-healthcare-id"
+            ),
             Some(Province::AB)
         );
         assert_eq!(
@@ -525,7 +580,10 @@ mod tests {
         );
         assert_eq!(Province::from_health_number_system("urn:oid:1.2"), None);
         for p in Province::ALL {
-            assert_eq!(Province::from_health_number_system(&p.health_number_system()), Some(p));
+            assert_eq!(
+                Province::from_health_number_system(&p.health_number_system()),
+                Some(p)
+            );
         }
     }
 
@@ -556,11 +614,18 @@ mod tests {
     fn ocean_naming_systems() {
         let base = OceanBase::Custom("http://localhost:8081/".into());
         let sys = base.naming_system(OceanNamingSystem::EReferralReference);
-        assert_eq!(sys, "http://localhost:8081/svc/fhir/v1/NamingSystem/id-ereferral-reference");
-        assert!(base.is_naming_system(&sys, OceanNamingSystem::EReferralReference));
-        assert!(!OceanBase::Production.is_naming_system(&sys, OceanNamingSystem::EReferralReference));
         assert_eq!(
-            OceanBase::parse_naming_system("https://test.cognisantmd.com/svc/fhir/v1/NamingSystem/id-site-number"),
+            sys,
+            "http://localhost:8081/svc/fhir/v1/NamingSystem/id-ereferral-reference"
+        );
+        assert!(base.is_naming_system(&sys, OceanNamingSystem::EReferralReference));
+        assert!(
+            !OceanBase::Production.is_naming_system(&sys, OceanNamingSystem::EReferralReference)
+        );
+        assert_eq!(
+            OceanBase::parse_naming_system(
+                "https://test.cognisantmd.com/svc/fhir/v1/NamingSystem/id-site-number"
+            ),
             Some((OceanBase::Test, OceanNamingSystem::SiteNumber))
         );
         let ids = vec![Identifier::new(sys, "abc")];

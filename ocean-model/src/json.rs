@@ -64,7 +64,8 @@ pub fn from_reader<T: FhirJson, R: Read>(reader: R) -> Result<T, ParseError> {
     // Skip a BOM if present.
     let mut bom = [0u8; 3];
     let mut peeked = Vec::new();
-    let n = read_up_to(&mut reader, &mut bom).map_err(|e| ParseError::from_json(serde_json::Error::io(e)))?;
+    let n = read_up_to(&mut reader, &mut bom)
+        .map_err(|e| ParseError::from_json(serde_json::Error::io(e)))?;
     if bom.get(..n) != Some(b"\xEF\xBB\xBF".as_slice()) {
         peeked.extend_from_slice(bom.get(..n).unwrap_or_default());
     }

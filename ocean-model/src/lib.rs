@@ -76,9 +76,7 @@ pub use datatypes::*;
 pub use datetime::{Date, DateTime, DateTimeError, Instant, PartialDateTime, Precision, Time};
 pub use de::UnknownElements;
 pub use error::{ParseError, ParseErrorKind};
-pub use identifiers::{
-    HealthNumber, OceanBase, OceanNamingSystem, Profile, Province, ReferralId,
-};
+pub use identifiers::{HealthNumber, OceanBase, OceanNamingSystem, Profile, Province, ReferralId};
 pub use json::FhirJson;
 pub use primitives::{Base64Binary, Code, Decimal, Id, InvalidDecimal, UnknownCode, Uri};
 pub use reference::ParsedReference;

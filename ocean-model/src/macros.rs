@@ -221,6 +221,9 @@ macro_rules! fhir_choice {
         }
     ) => {
         $(#[$m])*
+        // Choice values live inline in their owner's `Option`; boxing the larger variants would
+        // cost an allocation per value on the hot parse path for little memory saved.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum $name {
             $( $(#[$vm])* $v($t), )*

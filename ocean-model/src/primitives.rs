@@ -28,7 +28,8 @@ impl Id {
     pub fn is_valid(&self) -> bool {
         let s = self.as_str();
         (1..=64).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
     }
 }
 
@@ -223,10 +224,14 @@ mod tests {
 
     #[test]
     fn json_number_grammar() {
-        for ok in ["0", "-0", "1.50", "-1.50", "1e3", "1E+3", "2.5e-10", "0.0", "123"] {
+        for ok in [
+            "0", "-0", "1.50", "-1.50", "1e3", "1E+3", "2.5e-10", "0.0", "123",
+        ] {
             assert!(is_json_number(ok), "{ok}");
         }
-        for bad in ["", "-", "01", "1.", ".5", "1e", "+1", "NaN", "1.5.5", " 1", "\"1\""] {
+        for bad in [
+            "", "-", "01", "1.", ".5", "1e", "+1", "NaN", "1.5.5", " 1", "\"1\"",
+        ] {
             assert!(!is_json_number(bad), "{bad}");
         }
     }

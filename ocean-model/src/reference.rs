@@ -67,7 +67,9 @@ fn is_type_name(s: &str) -> bool {
 }
 
 fn is_id(s: &str) -> bool {
-    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 /// Whether `s` has the shape of a UUID (8-4-4-4-12 hex digits).
@@ -136,7 +138,11 @@ impl<'a> ParsedReference<'a> {
             };
         }
         match split_tail(reference) {
-            Some(("", ty, id, version)) => Self::Relative { resource_type: ty, id, version },
+            Some(("", ty, id, version)) => Self::Relative {
+                resource_type: ty,
+                id,
+                version,
+            },
             _ => Self::Other(reference),
         }
     }
@@ -175,11 +181,21 @@ mod tests {
 
     #[test]
     fn forms() {
-        assert_eq!(ParsedReference::parse("#p1"), ParsedReference::Contained { id: "p1" });
-        assert_eq!(ParsedReference::parse("urn:oid:1.2.3"), ParsedReference::Oid { oid: "1.2.3" });
+        assert_eq!(
+            ParsedReference::parse("#p1"),
+            ParsedReference::Contained { id: "p1" }
+        );
+        assert_eq!(
+            ParsedReference::parse("urn:oid:1.2.3"),
+            ParsedReference::Oid { oid: "1.2.3" }
+        );
         assert_eq!(
             ParsedReference::parse("Observation/o-1/_history/2"),
-            ParsedReference::Relative { resource_type: "Observation", id: "o-1", version: Some("2") }
+            ParsedReference::Relative {
+                resource_type: "Observation",
+                id: "o-1",
+                version: Some("2")
+            }
         );
         assert_eq!(
             ParsedReference::parse("https://x.org/fhir/Patient/9"),
@@ -197,8 +213,14 @@ mod tests {
         );
         let ocean = "http://localhost:8081/svc/fhir/v1/ServiceRequest/abc/$letter";
         assert_eq!(ParsedReference::parse(ocean).resource_type(), None);
-        assert_eq!(ParsedReference::parse("patient/1"), ParsedReference::Other("patient/1"));
-        assert_eq!(ParsedReference::parse("a/Patient/1"), ParsedReference::Other("a/Patient/1"));
+        assert_eq!(
+            ParsedReference::parse("patient/1"),
+            ParsedReference::Other("patient/1")
+        );
+        assert_eq!(
+            ParsedReference::parse("a/Patient/1"),
+            ParsedReference::Other("a/Patient/1")
+        );
         assert_eq!(ParsedReference::parse(""), ParsedReference::Other(""));
         assert_eq!(ParsedReference::parse("not-a-uuid").uuid(), None);
     }

@@ -28,7 +28,10 @@ pub struct OtherResource {
 impl OtherResource {
     /// An empty resource of the given type.
     pub fn new(resource_type: impl Into<String>) -> Self {
-        Self { resource_type: resource_type.into(), members: UnknownElements::new() }
+        Self {
+            resource_type: resource_type.into(),
+            members: UnknownElements::new(),
+        }
     }
 
     /// The `resourceType`.
@@ -204,7 +207,10 @@ fn finish<'de, T: Object, A: MapAccess<'de>>(
 ) -> Result<T, A::Error> {
     let mut obj = T::default();
     for (key, raw) in &buffered {
-        obj.accept(Cow::Owned(key.clone()), RawSource::<A::Error>(raw, PhantomData))?;
+        obj.accept(
+            Cow::Owned(key.clone()),
+            RawSource::<A::Error>(raw, PhantomData),
+        )?;
     }
     while let Some(key) = map.next_key_seed(KeySeed)? {
         obj.accept(key, MapValue(&mut map))?;

@@ -51,7 +51,8 @@ use crate::{
 };
 
 /// The event-code system of the eReferral message events (https, unlike the profile URLs).
-pub const MESSAGE_EVENT_SYSTEM: &str = "https://ehealthontario.ca/fhir/CodeSystem/message-event-code";
+pub const MESSAGE_EVENT_SYSTEM: &str =
+    "https://ehealthontario.ca/fhir/CodeSystem/message-event-code";
 
 /// How serious an issue is (the OperationOutcome severities that apply).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -120,8 +121,19 @@ struct Checker<'b> {
 }
 
 impl Checker<'_> {
-    fn push(&mut self, severity: Severity, rule: &'static str, path: String, message: impl Into<String>) {
-        self.issues.push(Issue { severity, rule, path, message: message.into() });
+    fn push(
+        &mut self,
+        severity: Severity,
+        rule: &'static str,
+        path: String,
+        message: impl Into<String>,
+    ) {
+        self.issues.push(Issue {
+            severity,
+            rule,
+            path,
+            message: message.into(),
+        });
     }
 
     fn error(&mut self, rule: &'static str, path: String, message: impl Into<String>) {
@@ -134,7 +146,11 @@ impl Checker<'_> {
 
     fn required<T>(&mut self, v: &Option<T>, rule: &'static str, base: &str, element: &str) {
         if v.is_none() {
-            self.error(rule, format!("{base}.{element}"), format!("{element} is required"));
+            self.error(
+                rule,
+                format!("{base}.{element}"),
+                format!("{element} is required"),
+            );
         }
     }
 
@@ -179,20 +195,37 @@ impl Checker<'_> {
     fn notes(&mut self, notes: &[Annotation], base: &str) {
         for (i, n) in notes.iter().enumerate() {
             if n.text.as_deref().is_none_or(str::is_empty) {
-                self.error("annotation-text", format!("{base}.note[{i}].text"), "Annotation.text is required");
+                self.error(
+                    "annotation-text",
+                    format!("{base}.note[{i}].text"),
+                    "Annotation.text is required",
+                );
             }
         }
     }
 
     /// In a Bundle: the reference resolves to an entry (and, if `ty` is given, one of that type).
     fn resolves(&mut self, r: &Reference, path: String, rule: &'static str, ty: Option<&str>) {
-        let (Some(bundle), Some(text)) = (self.bundle, r.reference.as_deref()) else { return };
+        let (Some(bundle), Some(text)) = (self.bundle, r.reference.as_deref()) else {
+            return;
+        };
         match bundle.resolve(text) {
-            None => self.error(rule, path, "reference does not resolve to an entry of the Bundle"),
+            None => self.error(
+                rule,
+                path,
+                "reference does not resolve to an entry of the Bundle",
+            ),
             Some(res) => {
                 if let Some(ty) = ty {
                     if res.resource_type() != ty {
-                        self.error(rule, path, format!("reference resolves to a {}, not a {ty}", res.resource_type()));
+                        self.error(
+                            rule,
+                            path,
+                            format!(
+                                "reference resolves to a {}, not a {ty}",
+                                res.resource_type()
+                            ),
+                        );
                     }
                 }
             }
@@ -202,7 +235,11 @@ impl Checker<'_> {
     fn resource(&mut self, resource: &Resource, base: &str, in_message: bool) {
         if let Some(id) = resource_id(resource) {
             if !crate::Id::new(id).is_valid() {
-                self.error("id-format", format!("{base}.id"), "id does not match [A-Za-z0-9-.]{1,64}");
+                self.error(
+                    "id-format",
+                    format!("{base}.id"),
+                    "id does not match [A-Za-z0-9-.]{1,64}",
+                );
             }
         }
         if in_message {
@@ -217,7 +254,10 @@ impl Checker<'_> {
                     self.warn(
                         "profile-claimed",
                         format!("{base}.meta.profile"),
-                        format!("does not claim the eReferral {} profile", resource.resource_type()),
+                        format!(
+                            "does not claim the eReferral {} profile",
+                            resource.resource_type()
+                        ),
                     );
                 }
             }
@@ -228,18 +268,34 @@ impl Checker<'_> {
                 self.required(&m.id, "msh-id", base, "id");
                 match &m.event {
                     Some(MessageEvent::Coding(c)) => {
-                        if c.system.as_ref().is_none_or(|s| s != MESSAGE_EVENT_SYSTEM) || c.code.is_none() {
+                        if c.system.as_ref().is_none_or(|s| s != MESSAGE_EVENT_SYSTEM)
+                            || c.code.is_none()
+                        {
                             self.error(
                                 "msh-event",
                                 format!("{base}.eventCoding"),
-                                format!("eventCoding needs system {MESSAGE_EVENT_SYSTEM} and a code"),
+                                format!(
+                                    "eventCoding needs system {MESSAGE_EVENT_SYSTEM} and a code"
+                                ),
                             );
                         }
                     }
-                    _ => self.error("msh-event", format!("{base}.eventCoding"), "eventCoding is required"),
+                    _ => self.error(
+                        "msh-event",
+                        format!("{base}.eventCoding"),
+                        "eventCoding is required",
+                    ),
                 }
-                if m.source.as_ref().and_then(|s| s.endpoint.as_ref()).is_none() {
-                    self.error("msh-source-endpoint", format!("{base}.source.endpoint"), "source.endpoint is required");
+                if m.source
+                    .as_ref()
+                    .and_then(|s| s.endpoint.as_ref())
+                    .is_none()
+                {
+                    self.error(
+                        "msh-source-endpoint",
+                        format!("{base}.source.endpoint"),
+                        "source.endpoint is required",
+                    );
                 }
                 if m.focus.is_empty() {
                     self.error("msh-focus", format!("{base}.focus"), "focus is required");
@@ -249,8 +305,16 @@ impl Checker<'_> {
                 }
             }
             Resource::Patient(p) => {
-                if !p.name.iter().any(|n| n.family.as_deref().is_some_and(|f| !f.is_empty())) {
-                    self.error("patient-name-family", format!("{base}.name"), "a name with family is required");
+                if !p
+                    .name
+                    .iter()
+                    .any(|n| n.family.as_deref().is_some_and(|f| !f.is_empty()))
+                {
+                    self.error(
+                        "patient-name-family",
+                        format!("{base}.name"),
+                        "a name with family is required",
+                    );
                 }
                 self.required(&p.gender, "patient-gender", base, "gender");
                 self.code(&p.gender, base, "gender");
@@ -282,18 +346,35 @@ impl Checker<'_> {
                 self.code(&t.intent, base, "intent");
                 self.code(&t.priority, base, "priority");
                 let code_ok = t.code.as_ref().is_some_and(|c| {
-                    ["process-request", "request-for-information-for-requester", "process-request-consult"]
-                        .iter()
-                        .any(|k| c.has_code(None, k))
+                    [
+                        "process-request",
+                        "request-for-information-for-requester",
+                        "process-request-consult",
+                    ]
+                    .iter()
+                    .any(|k| c.has_code(None, k))
                 });
                 if !code_ok {
-                    self.error("task-code", format!("{base}.code"), "code must be process-request (or another eReferral Task code)");
+                    self.error(
+                        "task-code",
+                        format!("{base}.code"),
+                        "code must be process-request (or another eReferral Task code)",
+                    );
                 }
                 if t.based_on.is_empty() {
-                    self.error("task-based-on", format!("{base}.basedOn"), "basedOn (the ServiceRequest) is required");
+                    self.error(
+                        "task-based-on",
+                        format!("{base}.basedOn"),
+                        "basedOn (the ServiceRequest) is required",
+                    );
                 }
                 for (i, r) in t.based_on.iter().enumerate() {
-                    self.resolves(r, format!("{base}.basedOn[{i}]"), "task-based-on", Some("ServiceRequest"));
+                    self.resolves(
+                        r,
+                        format!("{base}.basedOn[{i}]"),
+                        "task-based-on",
+                        Some("ServiceRequest"),
+                    );
                 }
                 self.date_time(&t.authored_on, base, "authoredOn");
                 self.date_time(&t.last_modified, base, "lastModified");
@@ -303,7 +384,11 @@ impl Checker<'_> {
                 self.required(&a.status, "appointment-status", base, "status");
                 self.code(&a.status, base, "status");
                 if a.participant.is_empty() {
-                    self.warn("appointment-participant", format!("{base}.participant"), "FHIR R4 requires at least one participant");
+                    self.warn(
+                        "appointment-participant",
+                        format!("{base}.participant"),
+                        "FHIR R4 requires at least one participant",
+                    );
                 }
                 self.instant(&a.start, base, "start");
                 self.instant(&a.end, base, "end");
@@ -318,7 +403,11 @@ impl Checker<'_> {
                 self.required(&d.status, "docref-status", base, "status");
                 self.code(&d.status, base, "status");
                 if d.content.is_empty() || d.content.iter().any(|c| c.attachment.is_none()) {
-                    self.error("docref-content", format!("{base}.content"), "content with an attachment is required");
+                    self.error(
+                        "docref-content",
+                        format!("{base}.content"),
+                        "content with an attachment is required",
+                    );
                 }
                 self.instant(&d.date, base, "date");
             }
@@ -346,13 +435,25 @@ impl Checker<'_> {
             }
             Resource::MedicationStatement(m) => {
                 if m.status.is_none() || m.medication.is_none() || m.subject.is_none() {
-                    self.error("medstatement-required", base.to_owned(), "status, medication[x] and subject are required");
+                    self.error(
+                        "medstatement-required",
+                        base.to_owned(),
+                        "status, medication[x] and subject are required",
+                    );
                 }
                 self.code(&m.status, base, "status");
             }
             Resource::Immunization(m) => {
-                if m.status.is_none() || m.vaccine_code.is_none() || m.patient.is_none() || m.occurrence.is_none() {
-                    self.error("immunization-required", base.to_owned(), "status, vaccineCode, patient and occurrence[x] are required");
+                if m.status.is_none()
+                    || m.vaccine_code.is_none()
+                    || m.patient.is_none()
+                    || m.occurrence.is_none()
+                {
+                    self.error(
+                        "immunization-required",
+                        base.to_owned(),
+                        "status, vaccineCode, patient and occurrence[x] are required",
+                    );
                 }
                 self.code(&m.status, base, "status");
             }
@@ -371,13 +472,24 @@ impl Checker<'_> {
                 Some(Resource::MessageHeader(_))
             );
             if !first_is_header {
-                self.error("message-header-first", format!("{base}.entry[0].resource"), "a message Bundle starts with a MessageHeader");
+                self.error(
+                    "message-header-first",
+                    format!("{base}.entry[0].resource"),
+                    "a message Bundle starts with a MessageHeader",
+                );
             }
             if b.timestamp.is_none() {
-                self.error("message-timestamp", format!("{base}.timestamp"), "a message Bundle needs a timestamp");
+                self.error(
+                    "message-timestamp",
+                    format!("{base}.timestamp"),
+                    "a message Bundle needs a timestamp",
+                );
             }
         }
-        let mut inner = Checker { issues: Vec::new(), bundle: Some(b) };
+        let mut inner = Checker {
+            issues: Vec::new(),
+            bundle: Some(b),
+        };
         for (i, e) in b.entry.iter().enumerate() {
             let path = format!("{base}.entry[{i}].resource");
             match &e.resource {
@@ -387,7 +499,11 @@ impl Checker<'_> {
                         inner.references(r, &path);
                     }
                 }
-                None => inner.warn("entry-resource", format!("{base}.entry[{i}]"), "entry has no resource"),
+                None => inner.warn(
+                    "entry-resource",
+                    format!("{base}.entry[{i}]"),
+                    "entry has no resource",
+                ),
             }
         }
         self.issues.append(&mut inner.issues);
@@ -409,7 +525,11 @@ impl Checker<'_> {
                 _ => false,
             };
             if local && bundle.resolve(&text).is_none() {
-                self.warn("reference-unresolved", path, "reference does not resolve to an entry of the Bundle");
+                self.warn(
+                    "reference-unresolved",
+                    path,
+                    "reference does not resolve to an entry of the Bundle",
+                );
             }
         }
     }
@@ -448,7 +568,10 @@ fn collect_references(v: &serde_json::Value, path: String, out: &mut Vec<(String
 /// Checks a resource (of any type) standing alone; paths start at its type
 /// (`Patient.gender`).
 pub fn validate(resource: &Resource) -> Vec<Issue> {
-    let mut c = Checker { issues: Vec::new(), bundle: None };
+    let mut c = Checker {
+        issues: Vec::new(),
+        bundle: None,
+    };
     let base = resource.resource_type().to_owned();
     c.resource(resource, &base, false);
     c.issues
@@ -465,7 +588,10 @@ pub fn validate(resource: &Resource) -> Vec<Issue> {
 /// assert!(rules.contains(&("patient-name-family", "Bundle.entry[0].resource.name".to_owned())));
 /// ```
 pub fn validate_bundle(bundle: &Bundle) -> Vec<Issue> {
-    let mut c = Checker { issues: Vec::new(), bundle: None };
+    let mut c = Checker {
+        issues: Vec::new(),
+        bundle: None,
+    };
     c.resource_bundle(bundle);
     c.issues
 }
@@ -474,7 +600,11 @@ impl Checker<'_> {
     fn resource_bundle(&mut self, b: &Bundle) {
         if let Some(id) = b.id.as_ref() {
             if !id.is_valid() {
-                self.error("id-format", "Bundle.id".to_owned(), "id does not match [A-Za-z0-9-.]{1,64}");
+                self.error(
+                    "id-format",
+                    "Bundle.id".to_owned(),
+                    "id does not match [A-Za-z0-9-.]{1,64}",
+                );
             }
         }
         self.bundle_rules(b, "Bundle");

@@ -2,8 +2,8 @@
 //! HealthcareService.
 
 use crate::{
-    Address, AdministrativeGender, Attachment, Code, CodeableConcept, ContactPoint, Date,
-    DateTime, Decimal, HumanName, Identifier, Period, Reference,
+    Address, AdministrativeGender, Attachment, Code, CodeableConcept, ContactPoint, Date, DateTime,
+    Decimal, HumanName, Identifier, Period, Reference,
 };
 
 fhir_choice! {
@@ -227,7 +227,10 @@ fhir_object! {
 impl Organization {
     /// An Organization with a name.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: Some(name.into()), ..Self::default() }
+        Self {
+            name: Some(name.into()),
+            ..Self::default()
+        }
     }
 }
 

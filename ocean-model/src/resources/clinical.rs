@@ -86,7 +86,10 @@ fhir_object! {
 impl AllergyIntolerance {
     /// An AllergyIntolerance for a patient.
     pub fn new(patient: Reference) -> Self {
-        Self { patient: Some(patient), ..Self::default() }
+        Self {
+            patient: Some(patient),
+            ..Self::default()
+        }
     }
 }
 
@@ -131,7 +134,10 @@ fhir_object! {
 impl Condition {
     /// A Condition for a subject.
     pub fn new(subject: Reference) -> Self {
-        Self { subject: Some(subject), ..Self::default() }
+        Self {
+            subject: Some(subject),
+            ..Self::default()
+        }
     }
 }
 
@@ -250,7 +256,10 @@ fhir_object! {
 impl Medication {
     /// A Medication with a code.
     pub fn new(code: CodeableConcept) -> Self {
-        Self { code: Some(code), ..Self::default() }
+        Self {
+            code: Some(code),
+            ..Self::default()
+        }
     }
 }
 
@@ -480,6 +489,10 @@ fhir_object! {
 impl Observation {
     /// An Observation with its required status and code.
     pub fn new(status: ObservationStatus, code: CodeableConcept) -> Self {
-        Self { status: Some(status), code: Some(code), ..Self::default() }
+        Self {
+            status: Some(status),
+            code: Some(code),
+            ..Self::default()
+        }
     }
 }

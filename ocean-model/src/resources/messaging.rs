@@ -1,9 +1,7 @@
 //! Message envelope resources: MessageHeader and OperationOutcome. (Bundle is in
 //! [`crate::bundle`].)
 
-use crate::{
-    Code, CodeableConcept, ContactPoint, Coding, Id, IssueSeverity, Reference, Uri,
-};
+use crate::{Code, CodeableConcept, Coding, ContactPoint, Id, IssueSeverity, Reference, Uri};
 
 fhir_choice! {
     /// `MessageHeader.event[x]`.
@@ -132,7 +130,11 @@ fhir_object! {
 impl OperationOutcomeIssue {
     /// An issue with its required severity and code.
     pub fn new(severity: IssueSeverity, code: impl Into<Code>) -> Self {
-        Self { severity: Some(severity), code: Some(code.into()), ..Self::default() }
+        Self {
+            severity: Some(severity),
+            code: Some(code.into()),
+            ..Self::default()
+        }
     }
 }
 
@@ -147,6 +149,9 @@ fhir_object! {
 impl OperationOutcome {
     /// An OperationOutcome with its issues.
     pub fn new(issue: Vec<OperationOutcomeIssue>) -> Self {
-        Self { issue, ..Self::default() }
+        Self {
+            issue,
+            ..Self::default()
+        }
     }
 }

@@ -4,9 +4,9 @@
 use crate::{
     Annotation, AppointmentStatus, AsNeeded, Attachment, Base64Binary, Code, CodeableConcept,
     Coding, ConsentState, Date, DateTime, Decimal, DocumentReferenceStatus, EventStatus,
-    Identifier, Instant, ParticipationStatus, Period, Quantity, QuestionnaireResponseStatus,
-    Range, Ratio, Reference, RequestIntent, RequestPriority, RequestStatus, TaskIntent,
-    TaskStatus, Time, Timing, Uri, Value,
+    Identifier, Instant, ParticipationStatus, Period, Quantity, QuestionnaireResponseStatus, Range,
+    Ratio, Reference, RequestIntent, RequestPriority, RequestStatus, TaskIntent, TaskStatus, Time,
+    Timing, Uri, Value,
 };
 
 fhir_choice! {
@@ -219,7 +219,11 @@ fhir_object! {
 impl Task {
     /// A Task with its required status and intent.
     pub fn new(status: TaskStatus, intent: TaskIntent) -> Self {
-        Self { status: Some(status), intent: Some(intent), ..Self::default() }
+        Self {
+            status: Some(status),
+            intent: Some(intent),
+            ..Self::default()
+        }
     }
 }
 
@@ -293,7 +297,10 @@ fhir_object! {
 impl Appointment {
     /// An Appointment with its required status.
     pub fn new(status: AppointmentStatus) -> Self {
-        Self { status: Some(status), ..Self::default() }
+        Self {
+            status: Some(status),
+            ..Self::default()
+        }
     }
 }
 
@@ -372,7 +379,10 @@ fhir_object! {
 impl Communication {
     /// A Communication with its required status.
     pub fn new(status: EventStatus) -> Self {
-        Self { status: Some(status), ..Self::default() }
+        Self {
+            status: Some(status),
+            ..Self::default()
+        }
     }
 }
 
@@ -484,7 +494,10 @@ fhir_object! {
 impl Binary {
     /// A Binary with its required content type.
     pub fn new(content_type: impl Into<Code>) -> Self {
-        Self { content_type: Some(content_type.into()), ..Self::default() }
+        Self {
+            content_type: Some(content_type.into()),
+            ..Self::default()
+        }
     }
 }
 
@@ -578,7 +591,10 @@ fhir_object! {
 impl QuestionnaireResponse {
     /// A QuestionnaireResponse with its required status.
     pub fn new(status: QuestionnaireResponseStatus) -> Self {
-        Self { status: Some(status), ..Self::default() }
+        Self {
+            status: Some(status),
+            ..Self::default()
+        }
     }
 }
 
@@ -623,6 +639,9 @@ fhir_object! {
 impl Consent {
     /// A Consent with its required status.
     pub fn new(status: ConsentState) -> Self {
-        Self { status: Some(status), ..Self::default() }
+        Self {
+            status: Some(status),
+            ..Self::default()
+        }
     }
 }

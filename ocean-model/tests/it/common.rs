@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Every `*.json` under a directory, recursively, sorted.
@@ -12,7 +15,9 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd {
             let p = e.unwrap().path();
             if p.is_dir() {
@@ -46,7 +51,8 @@ pub fn number_tokens(s: &str) -> Vec<String> {
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
-                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while i < b.len() && matches!(b[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
                     i += 1;
                 }
                 out.push(s[start..i].to_owned());
@@ -63,13 +69,24 @@ pub fn assert_json_equal(input: &str, out: &str, what: &str) {
     let a: serde_json::Value = serde_json::from_str(input.trim_start_matches('\u{feff}')).unwrap();
     let b: serde_json::Value = serde_json::from_str(out).unwrap();
     if a != b {
-        let (pa, pb) = (serde_json::to_string_pretty(&a).unwrap(), serde_json::to_string_pretty(&b).unwrap());
-        let line = pa.lines().zip(pb.lines()).position(|(x, y)| x != y).unwrap_or(0);
+        let (pa, pb) = (
+            serde_json::to_string_pretty(&a).unwrap(),
+            serde_json::to_string_pretty(&b).unwrap(),
+        );
+        let line = pa
+            .lines()
+            .zip(pb.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
         panic!(
             "{what}: not JSON-equal after round trip; first difference near pretty line {line}:\n in: {}\nout: {}",
             pa.lines().nth(line).unwrap_or(""),
             pb.lines().nth(line).unwrap_or("")
         );
     }
-    assert_eq!(number_tokens(input), number_tokens(out), "{what}: number text changed");
+    assert_eq!(
+        number_tokens(input),
+        number_tokens(out),
+        "{what}: number text changed"
+    );
 }
