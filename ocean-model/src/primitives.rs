@@ -10,7 +10,7 @@
 //! | `uri`, `url`, `canonical`, `oid`, `uuid` | [`Uri`] | string |
 //! | `code` (unbound) | [`Code`]; bound codes are enums in [`crate::codes`] | string |
 //! | `base64Binary` | [`Base64Binary`] | string |
-//! | `date`, `dateTime`, `instant`, `time` | [`Date`], [`DateTime`], [`Instant`], [`Time`] (text kept, see [`crate::datetime`]) | string |
+//! | `date`, `dateTime`, `instant`, `time` | [`Date`](crate::Date), [`DateTime`](crate::DateTime), [`Instant`](crate::Instant), [`Time`](crate::Time) (text kept, see [`crate::datetime`]) | string |
 
 use std::fmt;
 

@@ -35,12 +35,12 @@
 //! | `observation-status`, `observation-code` | error | Observation | required |
 //! | `condition-subject` | error | Condition | required |
 //! | `allergy-patient` | error | AllergyIntolerance | required |
-//! | `medstatement-required` | error | MedicationStatement | status, medication[x], subject |
-//! | `immunization-required` | error | Immunization | status, vaccineCode, patient, occurrence[x] |
+//! | `medstatement-required` | error | MedicationStatement | status, `medication[x]`, subject |
+//! | `immunization-required` | error | Immunization | status, vaccineCode, patient, `occurrence[x]` |
 //! | `annotation-text` | error | any Annotation checked here (ServiceRequest/Task/Communication notes) | `text` is present (R4 1..1; Ocean sometimes omits it) |
 //! | `code-unrecognized` | error | every code enum field checked here | the code is in its required value set |
 //! | `id-format` | error | every resource | `id` matches `[A-Za-z0-9\-\.]{1,64}` |
-//! | `datetime-format` | error | `birthDate`, `authoredOn`, `timestamp`, `effective[x]`, `issued`, `start`/`end`, ... | strict FHIR date/time grammar |
+//! | `datetime-format` | error | `birthDate`, `authoredOn`, `timestamp`, `effectiveDateTime`, `issued`, `start`/`end`, ... | strict FHIR date/time grammar |
 
 use serde::Serialize;
 

@@ -20,7 +20,10 @@ fn ocean_message_structure() {
     let (i, entry, header) = b.entries_of::<MessageHeader>().next().unwrap();
     assert_eq!(i, 0);
     // Ocean writes the MessageHeader fullUrl as a bare UUID.
-    assert_eq!(entry.full_url.as_ref().unwrap().as_str(), "fdd94a37-22a7-41ce-8140-6604a1f10908");
+    assert_eq!(
+        entry.full_url.as_ref().unwrap().as_str(),
+        "fdd94a37-22a7-41ce-8140-6604a1f10908"
+    );
     assert_eq!(header.event_code(), Some("add-service-request"));
 
     // focus (urn:uuid) -> ServiceRequest -> subject, requester, performer.
@@ -56,7 +59,13 @@ fn ocean_message_structure() {
 
     // The referral letter URL.
     let doc = b.first_of::<DocumentReference>().unwrap();
-    let url = doc.content[0].attachment.as_ref().unwrap().url.as_ref().unwrap();
+    let url = doc.content[0]
+        .attachment
+        .as_ref()
+        .unwrap()
+        .url
+        .as_ref()
+        .unwrap();
     assert!(url.as_str().ends_with("/$letter"));
 }
 
@@ -88,11 +97,23 @@ fn resolution_forms() {
     assert_eq!(ty("https://pos.example/fhir/Patient/p1"), Some("Patient"));
     assert_eq!(ty("Patient/p1"), Some("Patient"));
     assert_eq!(ty("Patient/p1/_history/3"), Some("Patient"));
-    assert_eq!(ty("urn:uuid:0b8a1c4e-3f5d-4e2a-9c1b-2d3e4f5a6b7c"), Some("Practitioner"));
-    assert_eq!(ty("0b8a1c4e-3f5d-4e2a-9c1b-2d3e4f5a6b7c"), Some("Practitioner"));
+    assert_eq!(
+        ty("urn:uuid:0b8a1c4e-3f5d-4e2a-9c1b-2d3e4f5a6b7c"),
+        Some("Practitioner")
+    );
+    assert_eq!(
+        ty("0b8a1c4e-3f5d-4e2a-9c1b-2d3e4f5a6b7c"),
+        Some("Practitioner")
+    );
     assert_eq!(ty("Organization/o1"), Some("Organization"));
-    assert_eq!(ty("https://elsewhere.example/Organization/o1"), Some("Organization"));
-    assert_eq!(ty("urn:uuid:5f40a1da-aca8-4b58-b2eb-78bc6dcd3dec"), Some("Location"));
+    assert_eq!(
+        ty("https://elsewhere.example/Organization/o1"),
+        Some("Organization")
+    );
+    assert_eq!(
+        ty("urn:uuid:5f40a1da-aca8-4b58-b2eb-78bc6dcd3dec"),
+        Some("Location")
+    );
     assert_eq!(ty("Organization/o2"), None);
     assert_eq!(ty("#med"), None);
     let ms = b.resolve("MedicationStatement/m1").unwrap();
@@ -118,23 +139,39 @@ fn validation_reports_paths_and_rules() {
     assert!(has("message-timestamp", "Bundle.timestamp"), "{issues:#?}");
     assert!(has("msh-id", "Bundle.entry[0].resource.id"));
     assert!(has("msh-event", "Bundle.entry[0].resource.eventCoding"));
-    assert!(has("msh-source-endpoint", "Bundle.entry[0].resource.source.endpoint"));
+    assert!(has(
+        "msh-source-endpoint",
+        "Bundle.entry[0].resource.source.endpoint"
+    ));
     assert!(has("msh-focus", "Bundle.entry[0].resource.focus[0]"));
     assert!(has("id-format", "Bundle.entry[1].resource.id"));
     assert!(has("code-unrecognized", "Bundle.entry[1].resource.status"));
     assert!(has("task-code", "Bundle.entry[1].resource.code"));
     assert!(has("task-based-on", "Bundle.entry[1].resource.basedOn[0]"));
-    assert!(has("reference-unresolved", "Bundle.entry[1].resource.basedOn[0].reference"));
+    assert!(has(
+        "reference-unresolved",
+        "Bundle.entry[1].resource.basedOn[0].reference"
+    ));
     assert!(has("patient-gender", "Bundle.entry[2].resource.gender"));
     assert!(has("patient-name-family", "Bundle.entry[2].resource.name"));
     assert!(has("datetime-format", "Bundle.entry[2].resource.birthDate"));
-    assert!(has("profile-claimed", "Bundle.entry[2].resource.meta.profile"));
+    assert!(has(
+        "profile-claimed",
+        "Bundle.entry[2].resource.meta.profile"
+    ));
     // Nothing from the payload leaks into messages.
     for i in &issues {
-        assert!(!i.message.contains("booked") && !i.message.contains("1987"), "{i:?}");
+        assert!(
+            !i.message.contains("booked") && !i.message.contains("1987"),
+            "{i:?}"
+        );
     }
     // Standalone resources get paths rooted at their type.
     let p: Resource = json::from_str(r#"{"resourceType":"Patient","gender":"f"}"#).unwrap();
     let issues = validate(&p);
-    assert!(issues.iter().any(|i| i.rule == "code-unrecognized" && i.path == "Patient.gender"));
+    assert!(
+        issues
+            .iter()
+            .any(|i| i.rule == "code-unrecognized" && i.path == "Patient.gender")
+    );
 }
