@@ -83,11 +83,11 @@ fhir_object! {
         /// A resource in the bundle.
         opt resource: Resource = "resource",
         /// Search related information.
-        opt search: BundleEntrySearch = "search",
+        boxed search: BundleEntrySearch = "search",
         /// Additional execution information (transaction/batch/history).
-        opt request: BundleEntryRequest = "request",
+        boxed request: BundleEntryRequest = "request",
         /// Results of execution (transaction/batch/history).
-        opt response: BundleEntryResponse = "response",
+        boxed response: BundleEntryResponse = "response",
     }
 }
 

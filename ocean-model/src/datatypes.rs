@@ -279,8 +279,9 @@ fhir_object! {
         opt reference: String = "reference",
         /// Type the reference refers to (e.g. `Patient`).
         opt type_: Uri = "type",
-        /// Logical reference, when literal reference is not known.
-        opt identifier: Identifier = "identifier",
+        /// Logical reference, when literal reference is not known (boxed: rare, and it would
+        /// otherwise make every Reference four times larger).
+        boxed identifier: Identifier = "identifier",
         /// Text alternative for the resource.
         opt display: String = "display",
     }
@@ -510,7 +511,7 @@ fhir_choice! {
     /// `Dosage.doseAndRate.dose[x]`.
     Dose {
         /// doseRange
-        Range(Range) = "Range",
+        Range(Box<Range>) = "Range",
         /// doseQuantity
         Quantity(Quantity) = "Quantity",
     }
@@ -520,9 +521,9 @@ fhir_choice! {
     /// `Dosage.doseAndRate.rate[x]`.
     Rate {
         /// rateRatio
-        Ratio(Ratio) = "Ratio",
+        Ratio(Box<Ratio>) = "Ratio",
         /// rateRange
-        Range(Range) = "Range",
+        Range(Box<Range>) = "Range",
         /// rateQuantity
         Quantity(Quantity) = "Quantity",
     }
@@ -582,7 +583,7 @@ fhir_choice! {
         /// boundsDuration
         Duration(Quantity) = "Duration",
         /// boundsRange
-        Range(Range) = "Range",
+        Range(Box<Range>) = "Range",
         /// boundsPeriod
         Period(Period) = "Period",
     }

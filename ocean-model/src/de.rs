@@ -22,27 +22,38 @@ use serde_json::value::RawValue;
 /// `value[x]` types the model does not type, a second `value[x]` (invalid FHIR), explicit `null`s
 /// and empty arrays. Serialisation writes them back after the modelled members.
 #[derive(Clone, Default)]
-pub struct UnknownElements(Vec<(String, Box<RawValue>)>);
+pub struct UnknownElements(Option<Box<Vec<(String, Box<RawValue>)>>>);
 
 impl UnknownElements {
     /// An empty set.
     pub const fn new() -> Self {
-        Self(Vec::new())
+        Self(None)
+    }
+
+    fn items(&self) -> &[(String, Box<RawValue>)] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    fn items_mut(&mut self) -> &mut Vec<(String, Box<RawValue>)> {
+        self.0.get_or_insert_with(Box::default)
     }
 
     /// Whether no member is kept.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.items().is_empty()
     }
 
     /// How many members are kept.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.items().len()
     }
 
     /// The raw JSON of the first member named `name`.
     pub fn get(&self, name: &str) -> Option<&RawValue> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| &**v)
+        self.items()
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| &**v)
     }
 
     /// Parses the member named `name` into `T` (e.g. the [`crate::Element`] of a `_birthDate`).
@@ -55,7 +66,7 @@ impl UnknownElements {
 
     /// Iterates over the kept members as `(name, raw JSON)`.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), &**v))
+        self.items().iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
     /// Keeps (or replaces) a member. Returns an error if `json` is not valid JSON.
@@ -67,25 +78,33 @@ impl UnknownElements {
 
     /// Removes the member named `name`, returning whether it was present.
     pub fn remove(&mut self, name: &str) -> bool {
-        let before = self.0.len();
-        self.0.retain(|(k, _)| k != name);
-        before != self.0.len()
+        let Some(items) = self.0.as_deref_mut() else {
+            return false;
+        };
+        let before = items.len();
+        items.retain(|(k, _)| k != name);
+        let removed = before != items.len();
+        if items.is_empty() {
+            self.0 = None;
+        }
+        removed
     }
 
     pub(crate) fn insert_raw(&mut self, name: String, raw: Box<RawValue>) {
-        if let Some(slot) = self.0.iter_mut().find(|(k, _)| *k == name) {
+        let items = self.items_mut();
+        if let Some(slot) = items.iter_mut().find(|(k, _)| *k == name) {
             slot.1 = raw;
         } else {
-            self.0.push((name, raw));
+            items.push((name, raw));
         }
     }
 
     pub(crate) fn push_raw(&mut self, name: String, raw: Box<RawValue>) {
-        self.0.push((name, raw));
+        self.items_mut().push((name, raw));
     }
 
     pub(crate) fn serialize_into<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        for (k, v) in &self.0 {
+        for (k, v) in self.items() {
             map.serialize_entry(k, v)?;
         }
         Ok(())
@@ -94,11 +113,11 @@ impl UnknownElements {
 
 impl PartialEq for UnknownElements {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
+        self.len() == other.len()
             && self
-                .0
+                .items()
                 .iter()
-                .zip(&other.0)
+                .zip(other.items())
                 .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
     }
 }
@@ -106,7 +125,7 @@ impl PartialEq for UnknownElements {
 impl fmt::Debug for UnknownElements {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| (k, v.get())))
+            .entries(self.items().iter().map(|(k, v)| (k, v.get())))
             .finish()
     }
 }

@@ -68,13 +68,13 @@ macro_rules! fhir_object {
             #[doc = "Logical id of this resource (`Resource.id`); Ocean v0.11.1 messages often omit it and identify entries by `fullUrl`."]
             opt id: $crate::Id = "id",
             #[doc = "Metadata (`Resource.meta`): profiles, tags, security labels, last update."]
-            opt meta: $crate::Meta = "meta",
+            boxed meta: $crate::Meta = "meta",
             #[doc = "A set of rules under which this content was created (`Resource.implicitRules`)."]
             opt implicit_rules: $crate::Uri = "implicitRules",
             #[doc = "Language of the resource content (`Resource.language`)."]
             opt language: $crate::Code = "language",
             #[doc = "Text summary for human interpretation (`DomainResource.text`)."]
-            opt text: $crate::Narrative = "text",
+            boxed text: $crate::Narrative = "text",
             #[doc = "Contained, inline resources (`DomainResource.contained`), referenced as `#id`."]
             vec contained: $crate::Resource = "contained",
             #[doc = "Extensions (`DomainResource.extension`)."]
@@ -95,7 +95,7 @@ macro_rules! fhir_object {
             #[doc = "Logical id of this resource (`Resource.id`)."]
             opt id: $crate::Id = "id",
             #[doc = "Metadata (`Resource.meta`): profiles, tags, security labels, last update."]
-            opt meta: $crate::Meta = "meta",
+            boxed meta: $crate::Meta = "meta",
             #[doc = "A set of rules under which this content was created (`Resource.implicitRules`)."]
             opt implicit_rules: $crate::Uri = "implicitRules",
             #[doc = "Language of the resource content (`Resource.language`)."]

@@ -86,7 +86,7 @@ macro_rules! resource_enum {
                 $v(Box<$v>),
             )*
             /// Any resource type the model does not know, kept as JSON.
-            Other(OtherResource),
+            Other(Box<OtherResource>),
         }
 
         impl Resource {
@@ -112,7 +112,7 @@ macro_rules! resource_enum {
             /// The `meta` element of a modelled resource.
             pub fn meta(&self) -> Option<&Meta> {
                 match self {
-                    $( Self::$v(r) => r.meta.as_ref(), )*
+                    $( Self::$v(r) => r.meta.as_deref(), )*
                     Self::Other(_) => None,
                 }
             }
@@ -128,8 +128,8 @@ macro_rules! resource_enum {
                 map: A,
             ) -> Result<Self, A::Error> {
                 Ok(match resource_type.as_ref() {
-                    $( stringify!($v) => Self::$v(Box::new(finish::<$v, A>(buffered, map)?)), )*
-                    _ => Self::Other(finish_other(resource_type.into_owned(), buffered, map)?),
+                    $( stringify!($v) => Self::$v(finish::<$v, A>(buffered, map)?), )*
+                    _ => Self::Other(Box::new(finish_other(resource_type.into_owned(), buffered, map)?)),
                 })
             }
         }
@@ -197,15 +197,17 @@ resource_enum! {
 
 impl From<OtherResource> for Resource {
     fn from(r: OtherResource) -> Self {
-        Self::Other(r)
+        Self::Other(Box::new(r))
     }
 }
 
+/// Reads the rest of a resource straight into its box (resources are large structs; building
+/// them in place avoids copying them around).
 fn finish<'de, T: Object, A: MapAccess<'de>>(
     buffered: Vec<(String, Box<RawValue>)>,
     mut map: A,
-) -> Result<T, A::Error> {
-    let mut obj = T::default();
+) -> Result<Box<T>, A::Error> {
+    let mut obj = Box::<T>::default();
     for (key, raw) in &buffered {
         obj.accept(
             Cow::Owned(key.clone()),

@@ -13,11 +13,11 @@ fhir_choice! {
         /// …DateTime
         DateTime(DateTime) = "DateTime",
         /// …Age
-        Age(Quantity) = "Age",
+        Age(Box<Quantity>) = "Age",
         /// …Period
         Period(Period) = "Period",
         /// …Range
-        Range(Range) = "Range",
+        Range(Box<Range>) = "Range",
         /// …String
         String(String) = "String",
     }
@@ -63,13 +63,13 @@ fhir_object! {
         /// Who the sensitivity is for.
         opt patient: Reference = "patient",
         /// Encounter when the allergy or intolerance was asserted.
-        opt encounter: Reference = "encounter",
+        boxed encounter: Reference = "encounter",
         /// Date first version of the resource instance was recorded.
         opt recorded_date: DateTime = "recordedDate",
         /// Who recorded the sensitivity.
-        opt recorder: Reference = "recorder",
+        boxed recorder: Reference = "recorder",
         /// Source of the information about the allergy.
-        opt asserter: Reference = "asserter",
+        boxed asserter: Reference = "asserter",
         /// Date(/time) of last known occurrence of a reaction.
         opt last_occurrence: DateTime = "lastOccurrence",
         /// Additional text not captured in other fields.
@@ -105,7 +105,7 @@ fhir_object! {
         /// problem-list-item | encounter-diagnosis
         vec category: CodeableConcept = "category",
         /// Subjective severity of condition.
-        opt severity: CodeableConcept = "severity",
+        boxed severity: CodeableConcept = "severity",
         /// Identification of the condition, problem or diagnosis.
         opt code: CodeableConcept = "code",
         /// Anatomical location, if relevant.
@@ -113,13 +113,13 @@ fhir_object! {
         /// Who has the condition?
         opt subject: Reference = "subject",
         /// Encounter created as part of.
-        opt encounter: Reference = "encounter",
+        boxed encounter: Reference = "encounter",
         /// Date record was first recorded.
         opt recorded_date: DateTime = "recordedDate",
         /// Who recorded the condition.
-        opt recorder: Reference = "recorder",
+        boxed recorder: Reference = "recorder",
         /// Person who asserts this condition.
-        opt asserter: Reference = "asserter",
+        boxed asserter: Reference = "asserter",
         /// Additional information about the Condition.
         vec note: Annotation = "note",
     }
@@ -175,15 +175,15 @@ fhir_object! {
         /// Reason for current status.
         vec status_reason: CodeableConcept = "statusReason",
         /// Type of medication usage.
-        opt category: CodeableConcept = "category",
+        boxed category: CodeableConcept = "category",
         /// Who is/was taking the medication.
         opt subject: Reference = "subject",
         /// Encounter / Episode associated with MedicationStatement.
-        opt context: Reference = "context",
+        boxed context: Reference = "context",
         /// When the statement was asserted.
         opt date_asserted: DateTime = "dateAsserted",
         /// Person or organization that provided the information about the taking of this medication.
-        opt information_source: Reference = "informationSource",
+        boxed information_source: Reference = "informationSource",
         /// Additional supporting information.
         vec derived_from: Reference = "derivedFrom",
         /// Reason for why the medication is being/was taken.
@@ -291,33 +291,33 @@ fhir_object! {
         /// completed | entered-in-error | not-done
         opt status: ImmunizationStatus = "status",
         /// Reason not done.
-        opt status_reason: CodeableConcept = "statusReason",
+        boxed status_reason: CodeableConcept = "statusReason",
         /// Vaccine product administered.
         opt vaccine_code: CodeableConcept = "vaccineCode",
         /// Who was immunized.
         opt patient: Reference = "patient",
         /// Encounter immunization was part of.
-        opt encounter: Reference = "encounter",
+        boxed encounter: Reference = "encounter",
         /// When the immunization was first captured in the subject's record.
         opt recorded: DateTime = "recorded",
         /// Indicates context the data was recorded in.
         opt primary_source: bool = "primarySource",
         /// Indicates the source of a secondarily reported record.
-        opt report_origin: CodeableConcept = "reportOrigin",
+        boxed report_origin: CodeableConcept = "reportOrigin",
         /// Where immunization occurred.
-        opt location: Reference = "location",
+        boxed location: Reference = "location",
         /// Vaccine manufacturer.
-        opt manufacturer: Reference = "manufacturer",
+        boxed manufacturer: Reference = "manufacturer",
         /// Vaccine lot number.
         opt lot_number: String = "lotNumber",
         /// Vaccine expiration date.
         opt expiration_date: Date = "expirationDate",
         /// Body site vaccine was administered.
-        opt site: CodeableConcept = "site",
+        boxed site: CodeableConcept = "site",
         /// How vaccine entered body.
-        opt route: CodeableConcept = "route",
+        boxed route: CodeableConcept = "route",
         /// Amount of vaccine administered.
-        opt dose_quantity: Quantity = "doseQuantity",
+        boxed dose_quantity: Quantity = "doseQuantity",
         /// Who performed event.
         vec performer: ImmunizationPerformer = "performer",
         /// Additional immunization notes.
@@ -359,9 +359,9 @@ fhir_choice! {
         /// effectiveDateTime
         DateTime(DateTime) = "DateTime",
         /// effectivePeriod
-        Period(Period) = "Period",
+        Period(Box<Period>) = "Period",
         /// effectiveTiming
-        Timing(Timing) = "Timing",
+        Timing(Box<Timing>) = "Timing",
         /// effectiveInstant
         Instant(Instant) = "Instant",
     }
@@ -382,9 +382,9 @@ fhir_choice! {
         /// valueInteger
         Integer(i64) = "Integer",
         /// valueRange
-        Range(Range) = "Range",
+        Range(Box<Range>) = "Range",
         /// valueRatio
-        Ratio(Ratio) = "Ratio",
+        Ratio(Box<Ratio>) = "Ratio",
         /// valueTime
         Time(Time) = "Time",
         /// valueDateTime
@@ -450,25 +450,25 @@ fhir_object! {
         /// What the observation is about, when it is not about the subject of record.
         vec focus: Reference = "focus",
         /// Healthcare event during which this observation is made.
-        opt encounter: Reference = "encounter",
+        boxed encounter: Reference = "encounter",
         /// Date/Time this version was made available.
         opt issued: Instant = "issued",
         /// Who is responsible for the observation.
         vec performer: Reference = "performer",
         /// Why the result is missing.
-        opt data_absent_reason: CodeableConcept = "dataAbsentReason",
+        boxed data_absent_reason: CodeableConcept = "dataAbsentReason",
         /// High, low, normal, etc.
         vec interpretation: CodeableConcept = "interpretation",
         /// Comments about the observation.
         vec note: Annotation = "note",
         /// Observed body part.
-        opt body_site: CodeableConcept = "bodySite",
+        boxed body_site: CodeableConcept = "bodySite",
         /// How it was done.
-        opt method: CodeableConcept = "method",
+        boxed method: CodeableConcept = "method",
         /// Specimen used for this observation.
-        opt specimen: Reference = "specimen",
+        boxed specimen: Reference = "specimen",
         /// (Measurement) Device.
-        opt device: Reference = "device",
+        boxed device: Reference = "device",
         /// Provides guide for interpretation.
         vec reference_range: ObservationReferenceRange = "referenceRange",
         /// Related resource that belongs to the Observation group.

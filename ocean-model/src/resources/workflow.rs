@@ -15,9 +15,9 @@ fhir_choice! {
         /// quantityQuantity
         Quantity(Quantity) = "Quantity",
         /// quantityRatio
-        Ratio(Ratio) = "Ratio",
+        Ratio(Box<Ratio>) = "Ratio",
         /// quantityRange
-        Range(Range) = "Range",
+        Range(Box<Range>) = "Range",
     }
 }
 
@@ -29,7 +29,7 @@ fhir_choice! {
         /// occurrencePeriod
         Period(Period) = "Period",
         /// occurrenceTiming
-        Timing(Timing) = "Timing",
+        Timing(Box<Timing>) = "Timing",
     }
 }
 
