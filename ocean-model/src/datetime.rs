@@ -114,9 +114,12 @@ impl PartialDateTime {
         } else {
             UtcOffset::UTC
         };
-        Ok(PrimitiveDateTime::new(date, tod)
+        // `checked_to_offset`: the UTC instant of `9999-12-31T23:00:00-01:00` is in year 10000,
+        // which `time` cannot hold (`to_offset` would panic).
+        PrimitiveDateTime::new(date, tod)
             .assume_offset(offset)
-            .to_offset(UtcOffset::UTC))
+            .checked_to_offset(UtcOffset::UTC)
+            .ok_or(DateTimeError::OutOfRange)
     }
 }
 
@@ -462,6 +465,21 @@ mod tests {
         assert!(Time::new("10:30:00").parse().is_ok());
         assert!(Time::new("24:00:00").parse().is_err());
         assert!(Time::new("10:30").parse().is_err());
+    }
+
+    #[test]
+    fn extreme_offsets_are_out_of_range_not_panics() {
+        assert_eq!(
+            DateTime::new("9999-12-31T23:00:00-01:00").parse(),
+            Err(DateTimeError::OutOfRange)
+        );
+        // `time` holds year 0, so this one is representable.
+        assert!(
+            DateTime::new("0001-01-01T00:00:00+14:00")
+                .instant()
+                .is_some()
+        );
+        assert!(DateTime::new("9999-12-31T23:59:59Z").instant().is_some());
     }
 
     #[test]

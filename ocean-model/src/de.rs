@@ -7,6 +7,7 @@
 //! internally tagged enum, so nothing is buffered twice (see the crate docs, "Performance").
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -22,7 +23,10 @@ use serde_json::value::RawValue;
 /// `value[x]` types the model does not type, a second `value[x]` (invalid FHIR), explicit `null`s
 /// and empty arrays. Serialisation writes them back after the modelled members.
 #[derive(Clone, Default)]
-pub struct UnknownElements(Option<Box<Vec<(String, Box<RawValue>)>>>);
+pub struct UnknownElements(Option<Box<Members>>);
+
+/// Kept members in input order; boxed behind one pointer because most objects have none.
+type Members = Vec<(String, Box<RawValue>)>;
 
 impl UnknownElements {
     /// An empty set.
@@ -147,13 +151,110 @@ impl<'de, A: MapAccess<'de>> ValueSource<'de> for MapValue<'_, A> {
     }
 }
 
-pub(crate) struct RawSource<'r, E>(pub(crate) &'r RawValue, pub(crate) PhantomData<E>);
+/// A member that came before `resourceType`, replayed from its raw text.
+pub(crate) struct RawSource<'r, E> {
+    pub(crate) raw: &'r RawValue,
+    pub(crate) key: &'r str,
+    pub(crate) error: PhantomData<E>,
+}
 
 impl<'de, E: de::Error> ValueSource<'de> for RawSource<'_, E> {
     type Error = E;
     fn value<T: DeserializeOwned>(self) -> Result<T, E> {
-        serde_json::from_str(self.0.get()).map_err(|e| E::custom(crate::error::safe_message(&e)))
+        serde_json::from_str(self.raw.get()).map_err(|e| {
+            E::custom(crate::error::replay_message::<T>(
+                &e,
+                self.key,
+                self.raw.get(),
+            ))
+        })
     }
+}
+
+/// How deep resources may nest inside resources (Bundle → entry → contained → ...). FHIR forbids
+/// `contained` inside `contained`, so real data stays at 3–5; the limit keeps hostile input from
+/// exhausting the stack.
+pub const MAX_RESOURCE_DEPTH: u32 = 10;
+
+/// The JSON depth a replayed member may reach, counting the objects around it twice (for the
+/// arrays between them), so that whatever parses also re-parses under serde_json's limit of 128.
+const MAX_REPLAY_DEPTH: usize = 120;
+
+#[derive(Clone, Copy)]
+struct Depth {
+    objects: u32,
+    resources: u32,
+}
+
+thread_local! {
+    /// Nesting of the objects being read on this thread. A count, not configuration: it is
+    /// only needed because members replayed from raw text go through a fresh serde_json
+    /// parser, whose own depth limit starts again at 128.
+    static DEPTH: Cell<Depth> = const { Cell::new(Depth { objects: 0, resources: 0 }) };
+}
+
+/// Counts one level of object nesting while alive.
+pub(crate) struct DepthGuard {
+    resource: bool,
+}
+
+impl DepthGuard {
+    #[inline]
+    pub(crate) fn enter<E: de::Error>(resource: bool) -> Result<Self, E> {
+        let mut d = DEPTH.get();
+        if resource && d.resources >= MAX_RESOURCE_DEPTH {
+            return Err(E::custom(crate::error::MSG_TOO_DEEP));
+        }
+        d.objects = d.objects.saturating_add(1);
+        d.resources = d.resources.saturating_add(u32::from(resource));
+        DEPTH.set(d);
+        Ok(Self { resource })
+    }
+
+    /// Refuses to replay `raw` when, placed at the current depth, it could not be read again.
+    pub(crate) fn check_replay<E: de::Error>(raw: &str) -> Result<(), E> {
+        let objects = usize::try_from(DEPTH.get().objects).unwrap_or(usize::MAX);
+        if json_depth(raw).saturating_add(objects.saturating_mul(2)) > MAX_REPLAY_DEPTH {
+            return Err(E::custom(crate::error::MSG_TOO_DEEP));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for DepthGuard {
+    #[inline]
+    fn drop(&mut self) {
+        let mut d = DEPTH.get();
+        d.objects = d.objects.saturating_sub(1);
+        d.resources = d.resources.saturating_sub(u32::from(self.resource));
+        DEPTH.set(d);
+    }
+}
+
+/// The maximum nesting of arrays and objects in JSON text.
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// A member name: borrowed from the input when possible, so known names never allocate.
@@ -215,6 +316,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let _depth = DepthGuard::enter(false)?;
         let mut obj = T::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             obj.accept(key, MapValue(&mut map))?;
@@ -267,8 +369,14 @@ pub(crate) fn read_opt<'de, T: DeserializeOwned, S: ValueSource<'de>>(
     unknown: &mut UnknownElements,
 ) -> Result<(), S::Error> {
     match src.value::<Option<T>>()? {
-        Some(v) => *slot = Some(v),
-        None => unknown.insert_raw(key.into_owned(), raw_literal("null")?),
+        Some(v) => {
+            *slot = Some(v);
+            forget_duplicate(unknown, &key);
+        }
+        None => {
+            *slot = None;
+            unknown.insert_raw(key.into_owned(), raw_literal("null")?);
+        }
     }
     Ok(())
 }
@@ -282,9 +390,18 @@ pub(crate) fn read_vec<'de, T: DeserializeOwned, S: ValueSource<'de>>(
     unknown: &mut UnknownElements,
 ) -> Result<(), S::Error> {
     match src.value::<Option<Vec<T>>>()? {
-        Some(v) if !v.is_empty() => *slot = v,
-        Some(_) => unknown.insert_raw(key.into_owned(), raw_literal("[]")?),
-        None => unknown.insert_raw(key.into_owned(), raw_literal("null")?),
+        Some(v) if !v.is_empty() => {
+            *slot = v;
+            forget_duplicate(unknown, &key);
+        }
+        Some(_) => {
+            slot.clear();
+            unknown.insert_raw(key.into_owned(), raw_literal("[]")?);
+        }
+        None => {
+            slot.clear();
+            unknown.insert_raw(key.into_owned(), raw_literal("null")?);
+        }
     }
     Ok(())
 }
@@ -305,17 +422,29 @@ where
 {
     let items: Option<Vec<Option<T>>> = src.value()?;
     let Some(items) = items else {
+        slot.clear();
         unknown.insert_raw(key.into_owned(), raw_literal("null")?);
         return Ok(());
     };
     if !items.is_empty() && items.iter().all(Option::is_some) {
         *slot = items.into_iter().flatten().collect();
+        forget_duplicate(unknown, &key);
     } else {
+        slot.clear();
         let raw = serde_json::value::to_raw_value(&items)
             .map_err(|_| de::Error::custom("internal: cannot keep a primitive array"))?;
         unknown.insert_raw(key.into_owned(), raw);
     }
     Ok(())
+}
+
+/// A member given twice (invalid JSON for FHIR, but it happens): the last one wins, as in most
+/// JSON readers, so an earlier `null`/`[]` kept in `unknown` is dropped.
+#[inline]
+fn forget_duplicate(unknown: &mut UnknownElements, key: &str) {
+    if !unknown.is_empty() {
+        unknown.remove(key);
+    }
 }
 
 /// Keeps a member the type does not model.

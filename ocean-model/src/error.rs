@@ -4,6 +4,9 @@
 use std::fmt;
 
 pub(crate) const MSG_NO_RESOURCE_TYPE: &str = "resource object has no resourceType";
+pub(crate) const MSG_TOO_DEEP: &str = "nesting too deep";
+/// Separates a replayed member's error message from the element path inside it.
+const PATH_MARK: &str = "\u{1}@";
 const MSG_WRONG_RESOURCE_TYPE: &str = "resourceType does not match the expected ";
 const MSG_INVALID_DECIMAL: &str = "invalid type: expected a decimal number";
 
@@ -35,6 +38,9 @@ pub enum ParseErrorKind {
         /// The type that was expected.
         expected: String,
     },
+    /// Resources nest deeper than [`MAX_RESOURCE_DEPTH`](crate::json::MAX_RESOURCE_DEPTH), or
+    /// members before `resourceType` nest too deep to be read again.
+    TooDeep,
     /// Any other content problem.
     InvalidContent,
 }
@@ -53,6 +59,7 @@ impl fmt::Display for ParseErrorKind {
             Self::WrongResourceType { expected } => {
                 write!(f, "resourceType is not the expected {expected}")
             }
+            Self::TooDeep => f.write_str("nested too deeply"),
             Self::InvalidContent => f.write_str("invalid content"),
         }
     }
@@ -99,6 +106,40 @@ fn bare_message(e: &serde_json::Error) -> String {
     text
 }
 
+/// Splits a message into the message proper and the path inside a replayed member, if any.
+fn split_mark(msg: &str) -> (&str, Option<&str>) {
+    match msg.split_once(PATH_MARK) {
+        Some((m, p)) => (m, Some(p)),
+        None => (msg, None),
+    }
+}
+
+/// The element path (after the current position) carried by an error's message, if any.
+pub(crate) fn carried_path(e: &serde_json::Error) -> Option<String> {
+    split_mark(&bare_message(e)).1.map(str::to_owned)
+}
+
+/// The message for a member replayed from raw text (it came before `resourceType`): the safe
+/// message plus the path from the member to the problem, found by reading it again with path
+/// tracking.
+pub(crate) fn replay_message<T: serde::de::DeserializeOwned>(
+    e: &serde_json::Error,
+    key: &str,
+    raw: &str,
+) -> String {
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let inner = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(pe) => {
+            let mut p = format_path("", pe.path());
+            p.push_str(&carried_path(pe.inner()).unwrap_or_default());
+            p
+        }
+        Ok(_) => String::new(),
+    };
+    let segment = if safe_segment(key) { key } else { "?" };
+    format!("{}{PATH_MARK}.{segment}{inner}", safe_message(e))
+}
+
 /// The `expected …` tail of a serde message, if it is safe to show (it comes from our own or
 /// serde's `expecting` text, never from the input).
 fn expected_tail(msg: &str) -> Option<String> {
@@ -112,7 +153,10 @@ fn expected_tail(msg: &str) -> Option<String> {
 }
 
 fn classify_message(msg: &str) -> ParseErrorKind {
-    if msg.starts_with(MSG_NO_RESOURCE_TYPE) {
+    let msg = split_mark(msg).0;
+    if msg.starts_with(MSG_TOO_DEEP) || msg.starts_with("recursion limit exceeded") {
+        ParseErrorKind::TooDeep
+    } else if msg.starts_with(MSG_NO_RESOURCE_TYPE) {
         ParseErrorKind::MissingResourceType
     } else if let Some(t) = msg.strip_prefix(MSG_WRONG_RESOURCE_TYPE) {
         let ok = t.len() <= 40 && t.chars().all(|c| c.is_ascii_alphanumeric());
@@ -141,6 +185,7 @@ fn classify_message(msg: &str) -> ParseErrorKind {
 pub(crate) fn safe_message(e: &serde_json::Error) -> String {
     match classify_json(e) {
         ParseErrorKind::MissingResourceType => MSG_NO_RESOURCE_TYPE.to_owned(),
+        ParseErrorKind::TooDeep => MSG_TOO_DEEP.to_owned(),
         ParseErrorKind::WrongResourceType { expected } => {
             format!("{MSG_WRONG_RESOURCE_TYPE}{expected}")
         }
@@ -222,6 +267,18 @@ mod tests {
         assert_eq!(
             expected_tail("invalid type: map, expected \"quoted\""),
             None
+        );
+    }
+
+    #[test]
+    fn marks() {
+        assert_eq!(
+            split_mark("invalid type: value\u{1}@.gender"),
+            ("invalid type: value", Some(".gender"))
+        );
+        assert_eq!(
+            classify_message("nesting too deep\u{1}@.contained[0]"),
+            ParseErrorKind::TooDeep
         );
     }
 

@@ -3,6 +3,11 @@
 //! These wrap serde_json and turn its errors into [`ParseError`]s that carry a FHIR element path
 //! and no input text. A UTF-8 byte order mark at the start of the input is accepted.
 //!
+//! Limits: serde_json's nesting limit (128 levels of arrays and objects) applies, and resources
+//! nest at most [`MAX_RESOURCE_DEPTH`] deep (a Bundle entry's resource, its `contained`, ...).
+//! Deeper input is refused with [`ParseErrorKind::TooDeep`](crate::ParseErrorKind::TooDeep), so
+//! hostile input cannot exhaust the stack.
+//!
 //! ```
 //! use ocean_model::{json, Patient};
 //! let text = r#"{"resourceType":"Patient","gender":"female","birthDate":"1970",
@@ -23,6 +28,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::ParseError;
+
+pub use crate::de::MAX_RESOURCE_DEPTH;
 
 /// A type that can be read from and written to FHIR JSON (every modelled datatype and resource,
 /// and [`crate::Resource`]).
@@ -95,7 +102,9 @@ fn path_of_error<T: FhirJson>(bytes: &[u8]) -> Option<String> {
         Err(e) => {
             use serde_json::error::Category;
             if matches!(e.inner().classify(), Category::Data) {
-                Some(crate::error::format_path(T::PATH_ROOT, e.path()))
+                let mut path = crate::error::format_path(T::PATH_ROOT, e.path());
+                path.push_str(&crate::error::carried_path(e.inner()).unwrap_or_default());
+                Some(path)
             } else {
                 None
             }

@@ -13,7 +13,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::de::{KeySeed, MapValue, Object, RawSource};
+use crate::de::{DepthGuard, KeySeed, MapValue, Object, RawSource};
 use crate::resources::*;
 use crate::{Bundle, Id, Meta, UnknownElements};
 
@@ -202,17 +202,22 @@ impl From<OtherResource> for Resource {
 }
 
 /// Reads the rest of a resource straight into its box (resources are large structs; building
-/// them in place avoids copying them around).
+/// them in place avoids copying them around). Not inlined, so reading one resource type does
+/// not reserve stack for all of them.
+#[inline(never)]
 fn finish<'de, T: Object, A: MapAccess<'de>>(
     buffered: Vec<(String, Box<RawValue>)>,
     mut map: A,
 ) -> Result<Box<T>, A::Error> {
     let mut obj = Box::<T>::default();
     for (key, raw) in &buffered {
-        obj.accept(
-            Cow::Owned(key.clone()),
-            RawSource::<A::Error>(raw, PhantomData),
-        )?;
+        DepthGuard::check_replay::<A::Error>(raw.get())?;
+        let src = RawSource::<A::Error> {
+            raw,
+            key,
+            error: PhantomData,
+        };
+        obj.accept(Cow::Owned(key.clone()), src)?;
     }
     while let Some(key) = map.next_key_seed(KeySeed)? {
         obj.accept(key, MapValue(&mut map))?;
@@ -220,6 +225,7 @@ fn finish<'de, T: Object, A: MapAccess<'de>>(
     Ok(obj)
 }
 
+#[inline(never)]
 fn finish_other<'de, A: MapAccess<'de>>(
     resource_type: String,
     buffered: Vec<(String, Box<RawValue>)>,
@@ -246,6 +252,7 @@ impl<'de> Visitor<'de> for ResourceVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Resource, A::Error> {
+        let _depth = DepthGuard::enter(true)?;
         let mut buffered = Vec::new();
         loop {
             let Some(key) = map.next_key_seed(KeySeed)? else {
