@@ -8,5 +8,7 @@
 )]
 
 mod common;
+mod proptests;
 mod roundtrip;
+mod sentinel;
 mod tools;

@@ -175,3 +175,29 @@ fn validation_reports_paths_and_rules() {
             .any(|i| i.rule == "code-unrecognized" && i.path == "Patient.gender")
     );
 }
+
+#[test]
+fn duplicate_members_last_one_wins() {
+    for (text, expect) in [
+        (
+            r#"{"resourceType":"Patient","gender":null,"gender":"male"}"#,
+            r#"{"resourceType":"Patient","gender":"male"}"#,
+        ),
+        (
+            r#"{"resourceType":"Patient","gender":"male","gender":null}"#,
+            r#"{"resourceType":"Patient","gender":null}"#,
+        ),
+        (
+            r#"{"resourceType":"Patient","name":[],"name":[{"family":"X"}]}"#,
+            r#"{"resourceType":"Patient","name":[{"family":"X"}]}"#,
+        ),
+    ] {
+        let p: Patient = json::from_str(text).unwrap();
+        let out: serde_json::Value = serde_json::from_str(&json::to_string(&p).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            serde_json::from_str::<serde_json::Value>(expect).unwrap(),
+            "{text}"
+        );
+    }
+}
