@@ -214,7 +214,7 @@ impl Bundle {
         let text = reference.reference.as_deref()?;
         match ParsedReference::parse(text) {
             ParsedReference::Contained { id } => {
-                contained_of(from).iter().find(|r| r.id() == Some(id))
+                from.contained().iter().find(|r| r.id() == Some(id))
             }
             _ => self.resolve(text),
         }
@@ -237,39 +237,4 @@ fn entry_is(e: &BundleEntry, ty: &str, id: &str) -> bool {
         let p = ParsedReference::parse(u.as_str());
         p.resource_type() == Some(ty) && p.id() == Some(id)
     })
-}
-
-/// The `contained` resources of a modelled resource (empty for others).
-pub fn contained_of(resource: &Resource) -> &[Resource] {
-    macro_rules! contained {
-        ($($v:ident),*) => {
-            match resource {
-                $( Resource::$v(r) => &r.contained, )*
-                _ => &[],
-            }
-        };
-    }
-    contained!(
-        MessageHeader,
-        OperationOutcome,
-        Patient,
-        Practitioner,
-        PractitionerRole,
-        Organization,
-        Location,
-        HealthcareService,
-        ServiceRequest,
-        Task,
-        Appointment,
-        Communication,
-        DocumentReference,
-        QuestionnaireResponse,
-        Consent,
-        AllergyIntolerance,
-        Condition,
-        MedicationStatement,
-        Medication,
-        Immunization,
-        Observation
-    )
 }

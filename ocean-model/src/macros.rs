@@ -83,6 +83,12 @@ macro_rules! fhir_object {
             vec modifier_extension: $crate::Extension = "modifierExtension",
             $( $(#[$fm])* $fk $f : $ft = $j ,)*
         } { $( $( $(#[$cm])* $cf : $ct = $cp ,)* )? });
+
+        impl $crate::resource::Contained for $name {
+            fn contained_resources(&self) -> &[$crate::Resource] {
+                &self.contained
+            }
+        }
     };
     (
         $(#[$m:meta])*
@@ -102,6 +108,12 @@ macro_rules! fhir_object {
             opt language: $crate::Code = "language",
             $( $(#[$fm])* $fk $f : $ft = $j ,)*
         } { $( $( $(#[$cm])* $cf : $ct = $cp ,)* )? });
+
+        impl $crate::resource::Contained for $name {
+            fn contained_resources(&self) -> &[$crate::Resource] {
+                &[]
+            }
+        }
     };
     (
         $(#[$m:meta])*

@@ -74,6 +74,11 @@ pub trait ResourceType: Sized + Into<Resource> + 'static {
     fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self>;
 }
 
+/// The `contained` resources of a resource type (none for Bundle and Binary).
+pub(crate) trait Contained {
+    fn contained_resources(&self) -> &[Resource];
+}
+
 macro_rules! resource_enum {
     ($( $v:ident ),* $(,)?) => {
         /// Any FHIR resource: one of the modelled types, or [`OtherResource`] for any other
@@ -114,6 +119,14 @@ macro_rules! resource_enum {
                 match self {
                     $( Self::$v(r) => r.meta.as_deref(), )*
                     Self::Other(_) => None,
+                }
+            }
+
+            /// The `contained` resources (empty for Bundle, Binary and unknown types).
+            pub fn contained(&self) -> &[Resource] {
+                match self {
+                    $( Self::$v(r) => Contained::contained_resources(&**r), )*
+                    Self::Other(_) => &[],
                 }
             }
 
