@@ -36,7 +36,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, Throughput};
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
 use ocean_ereferral::model::{self as ocean_model, Bundle, Resource};
 
 const SYNTHEA_REL: &str = "../shared/fixtures/public/smart-generated-sample-data/large/\
@@ -237,7 +237,8 @@ fn generated_bundle() -> Vec<u8> {
         let when = rng.date_time();
         let obs = format!(
             concat!(
-                r#"{{"resourceType":"Observation","id":"{id}","status":"final","#,
+                r#"{{"resourceType":"Observation","id":"{id}","meta":{{"lastUpdated":"{when_issued}"}},"#,
+                r#""identifier":[{{"system":"urn:ietf:rfc:3986","value":"urn:uuid:{id}"}}],"status":"final","#,
                 r#""category":[{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"{category}","display":"{cat_display}"}}]}}],"#,
                 r#""code":{{"coding":[{coding}],"text":"{display}"}},"subject":{subject},"#,
                 r#""effectiveDateTime":"{when}","issued":"{when_issued}","#,
@@ -354,6 +355,9 @@ fn bench_input(c: &mut Criterion, name: &str, bytes: &[u8]) {
     let mut group = c.benchmark_group(name);
     group
         .throughput(Throughput::Bytes(bytes.len() as u64))
+        // Flat sampling: each iteration takes milliseconds, so linear sampling's 1+2+..+20
+        // iterations would overrun the measurement time.
+        .sampling_mode(SamplingMode::Flat)
         .sample_size(20)
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(8));
