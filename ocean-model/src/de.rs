@@ -389,7 +389,7 @@ pub(crate) fn read_vec<'de, T: DeserializeOwned, S: ValueSource<'de>>(
     src: S,
     unknown: &mut UnknownElements,
 ) -> Result<(), S::Error> {
-    match src.value::<Option<Vec<T>>>()? {
+    match src.value::<Option<TightVec<T>>>()?.map(|t| t.0) {
         Some(v) if !v.is_empty() => {
             *slot = v;
             forget_duplicate(unknown, &key);
@@ -420,7 +420,7 @@ where
     T: DeserializeOwned + Serialize,
     S: ValueSource<'de>,
 {
-    let items: Option<Vec<Option<T>>> = src.value()?;
+    let items: Option<Vec<Option<T>>> = src.value::<Option<TightVec<Option<T>>>>()?.map(|t| t.0);
     let Some(items) = items else {
         slot.clear();
         unknown.insert_raw(key.into_owned(), raw_literal("null")?);
@@ -478,5 +478,35 @@ pub(crate) struct ChoiceKey(pub(crate) &'static str, pub(crate) &'static str);
 impl Serialize for ChoiceKey {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&format_args!("{}{}", self.0, self.1))
+    }
+}
+
+/// An array read at its real size: serde's `Vec` reserves four slots at the first element, but
+/// FHIR arrays usually hold one, and their elements (Identifier, Coding, CodeableConcept) are
+/// large. Halves the memory a parse allocates.
+pub(crate) struct TightVec<T>(pub(crate) Vec<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for TightVec<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = TightVec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            #[inline]
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TightVec<T>, A::Error> {
+                let Some(first) = seq.next_element()? else {
+                    return Ok(TightVec(Vec::new()));
+                };
+                let mut v = Vec::with_capacity(1);
+                v.push(first);
+                while let Some(x) = seq.next_element()? {
+                    v.push(x);
+                }
+                Ok(TightVec(v))
+            }
+        }
+        d.deserialize_seq(V(PhantomData))
     }
 }
