@@ -1,0 +1,83 @@
+//! The worksheet: snapshots of the rendered table, the schema, and bad configurations.
+
+use ocean_status::worksheet::{SAMPLE_CONFIG, Worksheet, WorksheetConfig};
+use ocean_status::{ConfigError, StatusMapping};
+
+#[test]
+fn markdown_snapshot() {
+    let sheet = Worksheet::from_json(SAMPLE_CONFIG).unwrap();
+    insta::assert_snapshot!("worksheet_markdown", sheet.to_markdown());
+}
+
+#[test]
+fn csv_snapshot() {
+    let sheet = Worksheet::from_json(SAMPLE_CONFIG).unwrap();
+    insta::assert_snapshot!("worksheet_csv", sheet.to_csv());
+}
+
+#[test]
+fn mapping_snapshot() {
+    insta::assert_snapshot!(
+        "mapping",
+        serde_json::to_string_pretty(&StatusMapping).unwrap()
+    );
+}
+
+/// The checked-in JSON Schema matches the configuration type. To update it:
+/// `UPDATE_SCHEMA=1 cargo test -p ocean-status --test it schema`.
+#[test]
+fn schema_is_up_to_date() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("worksheet-config.schema.json");
+    let schema = serde_json::to_string_pretty(&WorksheetConfig::json_schema()).unwrap() + "\n";
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &schema).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        on_disk, schema,
+        "worksheet-config.schema.json is stale: rerun with UPDATE_SCHEMA=1"
+    );
+}
+
+/// Bad configurations give errors naming the key, never a panic.
+#[test]
+fn bad_configurations_name_the_key() {
+    let cases: &[(&str, &str)] = &[
+        (r#"{"statuses": 5}"#, "statuses: invalid type: integer `5`"),
+        (
+            r#"{"statuses": {"accepted": {"posFolder": 1, "configurable": true}}}"#,
+            "statuses.accepted.posFolder: invalid type",
+        ),
+        (
+            r#"{"statuses": {"accepted": {"posFolder": "x"}}}"#,
+            "statuses.accepted: missing field `configurable`",
+        ),
+        (
+            r#"{"statuses": {"accepted": {"posFolder": "x", "configurable": true, "colour": 1}}}"#,
+            "statuses.accepted.colour: unknown field `colour`",
+        ),
+        (
+            r#"{"statuses": {"entered-in-error": {"posFolder": "x", "configurable": true}}}"#,
+            "statuses.entered-in-error: Ocean does not accept",
+        ),
+        (
+            r#"{"statuses": {"Accepted": {"posFolder": "x", "configurable": true}}}"#,
+            "statuses.Accepted: not a FHIR Task status",
+        ),
+        (r#"{"folders": {}}"#, "missing field `statuses`"),
+        ("", "EOF"),
+        ("{\"statuses\": {\"accepted\": ", "EOF"),
+    ];
+    for (json, expected) in cases {
+        let err = Worksheet::from_json(json).unwrap_err();
+        assert!(err.to_string().contains(expected), "{json}: {err}");
+    }
+    let err = Worksheet::from_json(r#"{"statuses": {}}"#).unwrap_err();
+    assert!(
+        err.0
+            .iter()
+            .all(|e| matches!(e, ConfigError::MissingStatus(_)))
+    );
+    assert!(err.to_string().contains("statuses.in-progress: missing"));
+}
