@@ -89,6 +89,14 @@ impl Stage {
         }
     }
 
+    /// The Task statuses listed under this stage's folders (empty for Booking Unconfirmed,
+    /// Booking Confirmed, Awaiting Response and Cancelled, which no Task status reaches).
+    pub fn task_statuses(self) -> impl Iterator<Item = AcceptedTaskStatus> {
+        AcceptedTaskStatus::ALL
+            .into_iter()
+            .filter(move |s| s.stage() == self)
+    }
+
     /// Whether the referral is closed (Declined, Cancelled or Completed).
     pub fn is_closed(self) -> bool {
         matches!(self, Stage::Declined | Stage::Cancelled | Stage::Completed)
@@ -429,6 +437,30 @@ mod tests {
         );
         assert!(!StatusError::Unrecognized.to_string().contains("booked"));
         assert_eq!(AcceptedTaskStatus::ALL.len(), TaskStatus::KNOWN.len() - 2);
+    }
+
+    #[test]
+    fn both_directions() {
+        let codes = |st: Stage| {
+            st.task_statuses()
+                .map(AcceptedTaskStatus::code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes(Stage::New), ["requested", "received"]);
+        assert_eq!(
+            codes(Stage::PendingBooking),
+            ["accepted", "in-progress", "on-hold", "ready"]
+        );
+        assert_eq!(codes(Stage::Declined), ["rejected", "cancelled"]);
+        assert_eq!(codes(Stage::Completed), ["completed", "failed"]);
+        for st in [
+            Stage::BookingUnconfirmed,
+            Stage::BookingConfirmed,
+            Stage::AwaitingResponse,
+            Stage::Cancelled,
+        ] {
+            assert!(codes(st).is_empty());
+        }
     }
 
     #[test]

@@ -81,3 +81,29 @@ fn bad_configurations_name_the_key() {
     );
     assert!(err.to_string().contains("statuses.in-progress: missing"));
 }
+
+mod never_panics {
+    use ocean_status::worksheet::{SAMPLE_CONFIG, Worksheet};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Arbitrary text, and the sample with bytes cut or replaced, gives Ok or errors, never
+        /// a panic; every error names a key or a position.
+        #[test]
+        fn arbitrary_input(text in ".{0,200}") {
+            if let Err(e) = Worksheet::from_json(&text) {
+                prop_assert!(!e.0.is_empty());
+            }
+        }
+
+        #[test]
+        fn damaged_sample(cut in 0usize..SAMPLE_CONFIG.len(), junk in "[\\[\\]{}\",:a-z0-9 ]{0,8}") {
+            let mut text = SAMPLE_CONFIG.to_owned();
+            let cut = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            text.replace_range(cut..(cut + junk.len()).min(text.len()), &junk);
+            if let Err(e) = Worksheet::from_json(&text) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+    }
+}
