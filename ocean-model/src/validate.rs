@@ -221,10 +221,18 @@ impl Checker<'_> {
                         self.error(
                             rule,
                             path,
-                            format!(
-                                "reference resolves to a {}, not a {ty}",
-                                res.resource_type()
-                            ),
+                            // An unknown resourceType is input text: never repeat it.
+                            match res {
+                                Resource::Other(_) => {
+                                    format!(
+                                        "reference resolves to another resource type, not a {ty}"
+                                    )
+                                }
+                                known => format!(
+                                    "reference resolves to a {}, not a {ty}",
+                                    known.resource_type()
+                                ),
+                            },
                         );
                     }
                 }

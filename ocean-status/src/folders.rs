@@ -264,10 +264,6 @@ impl AcceptedTaskStatus {
 
     /// The FHIR code.
     pub fn code(self) -> &'static str {
-        self.task_status_code()
-    }
-
-    fn task_status_code(self) -> &'static str {
         match self {
             Self::Requested => "requested",
             Self::Received => "received",

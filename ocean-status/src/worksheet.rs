@@ -355,8 +355,7 @@ impl Worksheet {
         let mut rows = Vec::new();
         for group in GROUPS {
             let folders = group.stage.folders();
-            let first = |rows: &Vec<[String; 6]>| rows.len();
-            let start = first(&rows);
+            let start = rows.len();
             let mut push = |status: String, loc: PosLocation, configurable: String| {
                 let lead = rows.len() == start;
                 rows.push([

@@ -201,3 +201,24 @@ fn duplicate_members_last_one_wins() {
         );
     }
 }
+
+/// A resourceType the model does not know is input text: validation never repeats it.
+#[test]
+fn validation_does_not_repeat_unknown_resource_types() {
+    let text = r#"{"resourceType":"Bundle","type":"message","timestamp":"2026-01-01T00:00:00Z","entry":[
+      {"fullUrl":"urn:uuid:11111111-1111-1111-1111-111111111111","resource":{"resourceType":"Task",
+        "status":"accepted","intent":"order","code":{"coding":[{"code":"process-request"}]},
+        "basedOn":[{"reference":"urn:uuid:22222222-2222-2222-2222-222222222222"}]}},
+      {"fullUrl":"urn:uuid:22222222-2222-2222-2222-222222222222","resource":{"resourceType":"ZebediahQuarterhorse"}}]}"#;
+    let b: Bundle = json::from_str(text).unwrap();
+    let issues = validate_bundle(&b);
+    let based_on = issues
+        .iter()
+        .find(|i| i.rule == "task-based-on")
+        .expect("basedOn resolves to a non-ServiceRequest");
+    assert_eq!(based_on.path, "Bundle.entry[0].resource.basedOn[0]");
+    for i in &issues {
+        let shown = format!("{i:?} {}", i.message);
+        assert!(!shown.contains("Zebediah"), "{shown}");
+    }
+}
