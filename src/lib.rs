@@ -12,3 +12,6 @@ pub use ocean_status as status;
 
 /// `$everything` → Ocean keywords (`ocean-keywords`).
 pub use ocean_keywords as keywords;
+
+/// SMART on FHIR contextual launch into Ocean (`ocean-smart`).
+pub use ocean_smart as smart;
