@@ -1,0 +1,204 @@
+//! Entry points: one Bundle (bytes, reader or `ocean_model::Bundle`), or several pages through an
+//! [`Extractor`].
+
+use crate::engine::Engine;
+use crate::output::Extraction;
+use crate::rules::Rules;
+use crate::stream::TopSeed;
+use serde::de::DeserializeSeed;
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read};
+
+/// Why extraction stopped. Only input that is not JSON, not a JSON object, or unreadable stops it;
+/// everything else is a [`crate::Finding`]. `Display` and `Debug` carry no input text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} (line {line}, column {column})")]
+#[non_exhaustive]
+pub struct ExtractError {
+    /// What went wrong.
+    pub kind: ExtractErrorKind,
+    /// 1-based line of the problem (0 when unknown).
+    pub line: usize,
+    /// 1-based column of the problem (0 when unknown).
+    pub column: usize,
+}
+
+/// The kinds of [`ExtractError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExtractErrorKind {
+    /// Not valid JSON (including nesting deeper than 128 levels).
+    #[error("not valid JSON")]
+    Syntax,
+    /// The input ended in the middle of a value.
+    #[error("unexpected end of input")]
+    Eof,
+    /// Reading failed.
+    #[error("the input could not be read")]
+    Io,
+    /// Valid JSON, but not a FHIR Bundle or resource (not an object, or no `resourceType`).
+    #[error("not a FHIR Bundle or resource")]
+    NotAResource,
+}
+
+impl ExtractError {
+    fn from_json(e: &serde_json::Error) -> Self {
+        use serde_json::error::Category;
+        let kind = match e.classify() {
+            Category::Io => ExtractErrorKind::Io,
+            Category::Eof => ExtractErrorKind::Eof,
+            Category::Syntax => ExtractErrorKind::Syntax,
+            // Our visitors raise only the not-a-resource marker (`stream::NOT_A_RESOURCE`).
+            Category::Data => ExtractErrorKind::NotAResource,
+        };
+        Self {
+            kind,
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
+/// Extracts with several pages of the same patient's `$everything` (Bundle `next` links), or from
+/// a mix of bytes, readers and parsed Bundles. Pages are read in the order given and behave as one
+/// Bundle: "Bundle order" runs across them, references resolve across them, and findings name the
+/// page.
+///
+/// ```
+/// use ocean_keywords::{Extractor, Rules};
+/// let rules = Rules::default();
+/// let mut x = Extractor::new(&rules);
+/// x.add_slice(br#"{"resourceType":"Bundle","type":"searchset","entry":[
+///   {"resource":{"resourceType":"Patient","gender":"female","birthDate":"1980-02-29"}}]}"#)?;
+/// x.add_slice(br#"{"resourceType":"Bundle","type":"searchset","entry":[
+///   {"resource":{"resourceType":"Observation","status":"final",
+///     "code":{"coding":[{"system":"http://loinc.org","code":"8302-2"}]},
+///     "effectiveDateTime":"2024-03-01","valueQuantity":{"value":170.0,"unit":"cm"}}}]}"#)?;
+/// let out = x.finish();
+/// assert_eq!(out.latest("ht"), Some(("170.0 cm", "2024-03-01")));
+/// assert_eq!(out.demographics.unwrap().gender.as_deref(), Some("female"));
+/// # Ok::<(), ocean_keywords::ExtractError>(())
+/// ```
+///
+/// After an error the extractor holds whatever was read before it; discard it.
+pub struct Extractor<'r> {
+    engine: Engine<'r>,
+    pages: usize,
+}
+
+impl<'r> Extractor<'r> {
+    /// An extractor with these rules.
+    pub fn new(rules: &'r Rules) -> Self {
+        Self {
+            engine: Engine::new(rules),
+            pages: 0,
+        }
+    }
+
+    fn next_page(&mut self) {
+        self.engine.start_page(self.pages);
+        self.pages += 1;
+    }
+
+    /// Reads one page from bytes (a UTF-8 BOM is accepted). Strings are borrowed from `bytes`
+    /// while they are examined; this is the fastest way in.
+    pub fn add_slice(&mut self, bytes: &[u8]) -> Result<(), ExtractError> {
+        self.next_page();
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        TopSeed {
+            engine: &mut self.engine,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| ExtractError::from_json(&e))
+    }
+
+    /// Reads one page from a reader, in one pass, holding at most one resource of a type Ocean
+    /// reads at a time: memory does not grow with the Bundle. The reader is buffered internally.
+    pub fn add_reader<R: Read>(&mut self, reader: R) -> Result<(), ExtractError> {
+        self.next_page();
+        let mut reader = BufReader::with_capacity(64 * 1024, reader);
+        let io = |_: std::io::Error| ExtractError {
+            kind: ExtractErrorKind::Io,
+            line: 0,
+            column: 0,
+        };
+        // Skip a UTF-8 BOM.
+        let head = reader.fill_buf().map_err(io)?;
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+        }
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        TopSeed {
+            engine: &mut self.engine,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| ExtractError::from_json(&e))
+    }
+
+    /// Reads one page from a parsed Bundle (or any resource). It is serialized and read by the
+    /// same code as bytes, so the rules are applied identically.
+    pub fn add_bundle<T: ocean_model::json::FhirJson>(
+        &mut self,
+        bundle: &T,
+    ) -> Result<(), ExtractError> {
+        let bytes = ocean_model::json::to_vec(bundle).map_err(|_| ExtractError {
+            kind: ExtractErrorKind::NotAResource,
+            line: 0,
+            column: 0,
+        })?;
+        self.add_slice(&bytes)
+    }
+
+    /// Ends the extraction.
+    pub fn finish(self) -> Extraction {
+        self.engine.finish().0
+    }
+
+    /// Ends the extraction, also returning the `(page, entry)` positions that contributed to it.
+    pub(crate) fn finish_with_sources(self) -> (Extraction, BTreeSet<(usize, usize)>) {
+        self.engine.finish()
+    }
+}
+
+/// Extracts one Bundle from bytes with the default (seed) rules.
+///
+/// ```
+/// let bundle = br#"{"resourceType":"Bundle","type":"searchset","entry":[
+///   {"fullUrl":"urn:uuid:6a3b1f4e-2d1c-4b7a-9c0e-1f2a3b4c5d6e","resource":{
+///     "resourceType":"AllergyIntolerance",
+///     "code":{"text":"Penicillin"},
+///     "reaction":[{"manifestation":[{"text":"Hives"}]}]}}]}"#;
+/// let out = ocean_keywords::extract(bundle)?;
+/// assert_eq!(out.keyword("@ptCpp.allg"), Some("Penicillin (Hives)"));
+/// # Ok::<(), ocean_keywords::ExtractError>(())
+/// ```
+pub fn extract(bytes: &[u8]) -> Result<Extraction, ExtractError> {
+    extract_with(bytes, &Rules::default())
+}
+
+/// Extracts one Bundle from bytes with the given rules.
+pub fn extract_with(bytes: &[u8], rules: &Rules) -> Result<Extraction, ExtractError> {
+    let mut x = Extractor::new(rules);
+    x.add_slice(bytes)?;
+    Ok(x.finish())
+}
+
+/// Extracts one Bundle from a reader (streaming; see [`Extractor::add_reader`]).
+pub fn extract_reader<R: Read>(reader: R, rules: &Rules) -> Result<Extraction, ExtractError> {
+    let mut x = Extractor::new(rules);
+    x.add_reader(reader)?;
+    Ok(x.finish())
+}
+
+/// Extracts a parsed Bundle (see [`Extractor::add_bundle`]).
+pub fn extract_bundle(
+    bundle: &ocean_model::Bundle,
+    rules: &Rules,
+) -> Result<Extraction, ExtractError> {
+    let mut x = Extractor::new(rules);
+    x.add_bundle(bundle)?;
+    Ok(x.finish())
+}
