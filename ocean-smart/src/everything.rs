@@ -1,0 +1,725 @@
+//! `Patient/{id}/$everything` for Ocean: which resource types Ocean processes, the parameters a
+//! dedicated endpoint honours, paging links, and a check of the Bundle a POS returns.
+//!
+//! # What Ocean reads
+//! The seed ("A Word on Data: Keyword Population") lists the resource types Ocean processes in
+//! the `$everything` Bundle: MedicationStatement, AllergyIntolerance, Condition, Appointment,
+//! Observation, DocumentReference (pre-selected chart attachments) and Immunization
+//! ([`OCEAN_EVERYTHING_TYPES`]). Ocean also reads the Patient (its keyword table fills the
+//! demographics pane from it; Ocean's test client calls `GET Patient/{id}` and checks that the
+//! Bundle has a Patient entry), the Practitioner the user is (`fhirUser`; its client asks for
+//! `user/Practitioner.read`), and, by inference, the Medication resources that
+//! `MedicationStatement.medicationReference` points to. [`OCEAN_READS`] lists all of them with
+//! the interactions needed and the evidence; [`crate::scope::ScopeSet::ocean_coverage`] checks
+//! a grant against it. Attachments served by URL (a `Binary` on the POS) also need read access
+//! to `Binary`; inline `attachment.data` does not. The seed also names family history among
+//! the data Ocean "can include", but FamilyMemberHistory is not in its list of processed
+//! resources, so [`check_bundle`] counts it as unused payload.
+//!
+//! # Parameters ([`EverythingParams`])
+//! | parameter | rule |
+//! |---|---|
+//! | `_since` | a FHIR `instant` (date, time with seconds, and offset); at most once; keeps resources whose `meta.lastUpdated` is at or after it (a resource without `meta.lastUpdated` is kept) |
+//! | `_type` | comma-separated resource type names; may repeat (the lists add up); keeps only those types; **Patient is always kept**, because Ocean's client rejects a Bundle without it |
+//! | `_count` | a positive integer page size; at most once |
+//! | `start`, `end` | FHIR `date`s bounding the care period (R4 `Patient/$everything`); at most once each; `start` not in a period after `end` (`start=2020-06&end=2020` is fine) |
+//! | anything else | kept in [`EverythingParams::other`], not interpreted (`_format`, server cursors) |
+//!
+//! # Paging
+//! Whether Ocean follows `next` links is not documented (a gap in the research notes), so the
+//! safe answer is one complete `searchset` Bundle without `next`; [`check_bundle`] warns when a
+//! `next` link is present. [`page_links`] builds `self`/`first`/`previous`/`next` links for a
+//! server that pages anyway, and [`next_link`] reads them.
+//!
+//! # Handing the Bundle to keyword pruning
+//! `ocean-keywords` trims a `$everything` Bundle to what Ocean's keywords use
+//! (`ocean_keywords::prune`); call it on the Bundle after [`check_bundle`] has no errors, and
+//! before serving it, to cut payload size as the seed asks ("optimization for payload size and
+//! performance is important").
+//!
+//! ```
+//! use ocean_smart::everything::{EverythingParams, is_processed};
+//! let p = EverythingParams::parse("_type=Condition,Observation&_since=2024-01-01T00:00:00Z&_count=50").unwrap();
+//! assert!(p.includes_type("Condition") && p.includes_type("Patient") && !p.includes_type("Appointment"));
+//! assert_eq!(p.count(), Some(50));
+//! assert_eq!(p.to_query(), "_since=2024-01-01T00%3A00%3A00Z&_type=Condition%2CObservation&_count=50");
+//! assert!(is_processed("Immunization") && !is_processed("Claim"));
+//! ```
+
+use std::collections::BTreeMap;
+
+use ocean_model::{Bundle, BundleLink, BundleType, Date, Instant, Uri};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::findings::{Finding, Findings};
+use crate::query::{self, DecodeError, QueryBuilder};
+use crate::scope::Interaction;
+
+/// The resource types Ocean processes when they are in the `$everything` Bundle (seed list, in
+/// seed order).
+pub const OCEAN_EVERYTHING_TYPES: [&str; 7] = [
+    "MedicationStatement",
+    "AllergyIntolerance",
+    "Condition",
+    "Appointment",
+    "Observation",
+    "DocumentReference",
+    "Immunization",
+];
+
+/// How sure we are that Ocean needs a read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Evidence {
+    /// Stated in the seed (the DRO integration overview).
+    Seed,
+    /// Seen in Ocean's public documentation or OceanMD's integration test project.
+    Research,
+    /// Our inference; confirm with Ocean.
+    Inferred,
+}
+
+/// One resource type Ocean reads during a launch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OceanRead {
+    /// The resource type.
+    pub resource_type: &'static str,
+    /// The interactions Ocean needs on it.
+    pub interactions: &'static [Interaction],
+    /// Whether it is patient data (only read when a patient is in context).
+    pub needs_patient: bool,
+    /// How sure we are.
+    pub evidence: Evidence,
+    /// What Ocean uses it for.
+    pub why: &'static str,
+}
+
+const RS: &[Interaction] = &[Interaction::Read, Interaction::Search];
+const R: &[Interaction] = &[Interaction::Read];
+
+const fn everything_type(resource_type: &'static str, why: &'static str) -> OceanRead {
+    OceanRead {
+        resource_type,
+        interactions: RS,
+        needs_patient: true,
+        evidence: Evidence::Seed,
+        why,
+    }
+}
+
+/// Every resource type Ocean reads during a launch, with the interactions it needs.
+///
+/// Types returned by `$everything` need read and search: Ocean asks for v1 `.read`, which SMART
+/// maps to `rs`, and a server filtering `$everything` (a `searchset`) by scope may check
+/// either.
+pub const OCEAN_READS: &[OceanRead] = &[
+    OceanRead {
+        resource_type: "Patient",
+        interactions: RS,
+        needs_patient: true,
+        evidence: Evidence::Research,
+        why: "demographics pane; GET Patient/{id}, GET Patient?identifier= and the Patient entry of $everything",
+    },
+    everything_type("MedicationStatement", "@ptCpp.rx (medications)"),
+    everything_type("AllergyIntolerance", "@ptCpp.allg (allergies)"),
+    everything_type(
+        "Condition",
+        "@ptCpp.prob and @ptCpp.pmhx (problems, past history)",
+    ),
+    everything_type(
+        "Appointment",
+        "listed by the seed as processed from $everything",
+    ),
+    everything_type(
+        "Observation",
+        "@ptLatestVal.* and @ptLatestDate.* (vitals, labs)",
+    ),
+    everything_type("DocumentReference", "pre-selected chart attachments"),
+    everything_type("Immunization", "@ptCpp.immu (immunizations)"),
+    OceanRead {
+        resource_type: "Medication",
+        interactions: R,
+        needs_patient: true,
+        evidence: Evidence::Inferred,
+        why: "targets of MedicationStatement.medicationReference",
+    },
+    OceanRead {
+        resource_type: "Practitioner",
+        interactions: R,
+        needs_patient: false,
+        evidence: Evidence::Research,
+        why: "the launching user (fhirUser) and referrer information",
+    },
+];
+
+/// Whether Ocean processes this resource type from a `$everything` Bundle (the seed list plus
+/// Patient and Medication).
+pub fn is_processed(resource_type: &str) -> bool {
+    resource_type == "Patient"
+        || resource_type == "Medication"
+        || OCEAN_EVERYTHING_TYPES.contains(&resource_type)
+}
+
+/// Why `$everything` parameters could not be read. Names the parameter, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EverythingError {
+    /// The query string is not valid percent-encoding.
+    #[error("query string: {0}")]
+    Query(#[from] DecodeError),
+    /// A parameter allowed once appears more than once.
+    #[error("`{0}` given more than once")]
+    Repeated(&'static str),
+    /// `_since` is not a FHIR instant.
+    #[error("`_since` must be a FHIR instant (e.g. 2024-01-31T09:00:00Z)")]
+    InvalidSince,
+    /// A `_type` entry is not a resource type name (its position in the list, from 0).
+    #[error("`_type` entry {0} is not a resource type name")]
+    InvalidType(usize),
+    /// `_count` is not a positive integer.
+    #[error("`_count` must be a positive integer")]
+    InvalidCount,
+    /// `start` or `end` is not a FHIR date.
+    #[error("`{0}` must be a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)")]
+    InvalidDate(&'static str),
+    /// `start` is after `end`.
+    #[error("`start` is after `end`")]
+    StartAfterEnd,
+    /// A time outside the years 1 to 9999 cannot be written as a FHIR instant.
+    #[error("time out of the FHIR instant range")]
+    TimeOutOfRange,
+}
+
+/// The parameters of a `Patient/{id}/$everything` request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EverythingParams {
+    since: Option<Instant>,
+    types: Vec<String>,
+    count: Option<u32>,
+    start: Option<Date>,
+    end: Option<Date>,
+    /// Parameters this type does not interpret, in order.
+    pub other: Vec<(String, String)>,
+}
+
+fn is_type_name(s: &str) -> bool {
+    let mut b = s.bytes();
+    b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Writes a time as a FHIR instant in UTC with whole seconds (`2024-01-31T09:00:00Z`).
+pub fn format_instant(t: OffsetDateTime) -> Result<String, EverythingError> {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    if !(1..=9999).contains(&t.year()) {
+        return Err(EverythingError::TimeOutOfRange);
+    }
+    Ok(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    ))
+}
+
+impl EverythingParams {
+    /// No parameters: everything.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `_type` set to every type Ocean processes ([`is_processed`]): what a POS can ask its own
+    /// store for when building the Bundle.
+    pub fn ocean_types() -> Self {
+        let mut types = vec!["Patient".to_owned()];
+        types.extend(OCEAN_EVERYTHING_TYPES.iter().map(|t| (*t).to_owned()));
+        types.push("Medication".to_owned());
+        Self {
+            types,
+            ..Self::default()
+        }
+    }
+
+    /// Reads a query string (with or without `?`). See the module rules.
+    pub fn parse(query_string: &str) -> Result<Self, EverythingError> {
+        let mut out = Self::default();
+        for (name, value) in query::parse_query(query_string)? {
+            match name.as_str() {
+                "_since" => {
+                    if out.since.is_some() {
+                        return Err(EverythingError::Repeated("_since"));
+                    }
+                    let v = Instant::new(value);
+                    v.parse().map_err(|_| EverythingError::InvalidSince)?;
+                    out.since = Some(v);
+                }
+                "_type" => {
+                    for t in value.split(',') {
+                        let t = t.trim();
+                        if !is_type_name(t) {
+                            return Err(EverythingError::InvalidType(out.types.len()));
+                        }
+                        if !out.types.iter().any(|x| x == t) {
+                            out.types.push(t.to_owned());
+                        }
+                    }
+                }
+                "_count" => {
+                    if out.count.is_some() {
+                        return Err(EverythingError::Repeated("_count"));
+                    }
+                    let n: u32 = value.parse().map_err(|_| EverythingError::InvalidCount)?;
+                    if n == 0 || value.starts_with('+') {
+                        return Err(EverythingError::InvalidCount);
+                    }
+                    out.count = Some(n);
+                }
+                "start" | "end" => {
+                    let (slot, label) = if name == "start" {
+                        (&mut out.start, "start")
+                    } else {
+                        (&mut out.end, "end")
+                    };
+                    if slot.is_some() {
+                        return Err(EverythingError::Repeated(label));
+                    }
+                    let d = Date::new(value);
+                    d.parse().map_err(|_| EverythingError::InvalidDate(label))?;
+                    *slot = Some(d);
+                }
+                _ => out.other.push((name, value)),
+            }
+        }
+        if let (Some(s), Some(e)) = (&out.start, &out.end) {
+            // Compared at the start of each period; a start inside the end's period (`end=2020`,
+            // `start=2020-06`) is fine.
+            let inside = s.as_str().starts_with(e.as_str());
+            if let (Some(si), Some(ei)) = (s.instant(), e.instant()) {
+                if si > ei && !inside {
+                    return Err(EverythingError::StartAfterEnd);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sets `_since`.
+    pub fn with_since(mut self, since: OffsetDateTime) -> Result<Self, EverythingError> {
+        self.since = Some(Instant::new(format_instant(since)?));
+        Ok(self)
+    }
+
+    /// Sets `_type` (replacing any list).
+    pub fn with_types(mut self, types: &[&str]) -> Result<Self, EverythingError> {
+        let mut list: Vec<String> = Vec::new();
+        for (i, t) in types.iter().enumerate() {
+            if !is_type_name(t) {
+                return Err(EverythingError::InvalidType(i));
+            }
+            if !list.iter().any(|x| x == t) {
+                list.push((*t).to_owned());
+            }
+        }
+        self.types = list;
+        Ok(self)
+    }
+
+    /// Sets `_count`.
+    pub fn with_count(mut self, count: u32) -> Result<Self, EverythingError> {
+        if count == 0 {
+            return Err(EverythingError::InvalidCount);
+        }
+        self.count = Some(count);
+        Ok(self)
+    }
+
+    /// `_since` as written.
+    pub fn since_text(&self) -> Option<&str> {
+        self.since.as_ref().map(Instant::as_str)
+    }
+
+    /// `_since` as a time.
+    pub fn since(&self) -> Option<OffsetDateTime> {
+        self.since.as_ref().and_then(Instant::instant)
+    }
+
+    /// The `_type` list (empty: all types).
+    pub fn types(&self) -> &[String] {
+        &self.types
+    }
+
+    /// `_count`.
+    pub fn count(&self) -> Option<u32> {
+        self.count
+    }
+
+    /// `start` as written.
+    pub fn start(&self) -> Option<&str> {
+        self.start.as_ref().map(Date::as_str)
+    }
+
+    /// `end` as written.
+    pub fn end(&self) -> Option<&str> {
+        self.end.as_ref().map(Date::as_str)
+    }
+
+    /// Whether resources of this type belong in the answer (Patient always does).
+    pub fn includes_type(&self, resource_type: &str) -> bool {
+        resource_type == "Patient"
+            || self.types.is_empty()
+            || self.types.iter().any(|t| t == resource_type)
+    }
+
+    /// Whether a resource of this type, last updated at `last_updated` (`meta.lastUpdated`),
+    /// belongs in the answer.
+    pub fn includes(&self, resource_type: &str, last_updated: Option<OffsetDateTime>) -> bool {
+        if !self.includes_type(resource_type) {
+            return false;
+        }
+        match (self.since(), last_updated) {
+            (Some(since), Some(updated)) => resource_type == "Patient" || updated >= since,
+            _ => true,
+        }
+    }
+
+    /// The query string, without `?`, parameters in the order `_since`, `_type`, `_count`,
+    /// `start`, `end`, then the others.
+    pub fn to_query(&self) -> String {
+        let joined = self.types.join(",");
+        let count = self.count.map(|c| c.to_string());
+        let mut b = QueryBuilder::new("")
+            .opt_param("_since", self.since_text())
+            .opt_param("_type", (!self.types.is_empty()).then_some(joined.as_str()))
+            .opt_param("_count", count.as_deref())
+            .opt_param("start", self.start())
+            .opt_param("end", self.end());
+        for (n, v) in &self.other {
+            b = b.param(n, v);
+        }
+        let url = b.finish();
+        url.strip_prefix('?').unwrap_or(&url).to_owned()
+    }
+
+    /// `{fhir_base}/Patient/{id}/$everything[?query]`, the id percent-encoded.
+    pub fn url(&self, fhir_base: &str, patient_id: &str) -> String {
+        let q = self.to_query();
+        let base = fhir_base.trim_end_matches('/');
+        let id = query::encode(patient_id);
+        if q.is_empty() {
+            format!("{base}/Patient/{id}/$everything")
+        } else {
+            format!("{base}/Patient/{id}/$everything?{q}")
+        }
+    }
+}
+
+/// The `next` link of a Bundle, if any.
+pub fn next_link(bundle: &Bundle) -> Option<&str> {
+    bundle
+        .link
+        .iter()
+        .find(|l| l.relation.as_deref() == Some("next"))
+        .and_then(|l| l.url.as_ref())
+        .map(Uri::as_str)
+}
+
+fn link(relation: &str, url: String) -> BundleLink {
+    let mut l = BundleLink::default();
+    l.relation = Some(relation.to_owned());
+    l.url = Some(Uri::new(url));
+    l
+}
+
+/// Paging links for one page of a paged answer: `self`, `first`, then `previous` and `next`
+/// when they exist. `page_url` is the request URL without paging parameters; `offset_param` is
+/// the server's own cursor parameter (FHIR does not standardise one; `_offset` is common).
+/// A `page_size` of 0 is read as 1.
+pub fn page_links(
+    page_url: &str,
+    offset_param: &str,
+    offset: usize,
+    page_size: usize,
+    total: usize,
+) -> Vec<BundleLink> {
+    let size = page_size.max(1);
+    let at = |o: usize| {
+        QueryBuilder::new(page_url)
+            .param(offset_param, &o.to_string())
+            .param("_count", &size.to_string())
+            .finish()
+    };
+    let mut links = vec![link("self", at(offset)), link("first", at(0))];
+    if offset > 0 {
+        links.push(link("previous", at(offset.saturating_sub(size))));
+    }
+    if offset.saturating_add(size) < total {
+        links.push(link("next", at(offset + size)));
+    }
+    links
+}
+
+/// Rule ids of [`check_bundle`].
+pub mod rules {
+    /// The Bundle has no Patient entry (Ocean's client rejects it).
+    pub const PATIENT_MISSING: &str = "everything.patient-missing";
+    /// The Patient entry's id is not the launched patient.
+    pub const PATIENT_MISMATCH: &str = "everything.patient-mismatch";
+    /// More than one Patient entry.
+    pub const PATIENT_REPEATED: &str = "everything.patient-repeated";
+    /// `Bundle.type` is not `searchset`.
+    pub const TYPE: &str = "everything.type";
+    /// A `next` link: Ocean's paging support is unconfirmed.
+    pub const PAGED: &str = "everything.paged";
+    /// Entries without a resource.
+    pub const EMPTY_ENTRY: &str = "everything.empty-entry";
+    /// Resource types Ocean does not process (payload size).
+    pub const UNUSED_TYPES: &str = "everything.unused-types";
+    /// None of the types Ocean processes is present (nothing to prefill).
+    pub const NOTHING_TO_PREFILL: &str = "everything.nothing-to-prefill";
+}
+
+/// Checks a `$everything` answer before serving it to Ocean for the launched patient
+/// `patient_id`. Messages name resource types and counts, never data or ids.
+///
+/// | rule | severity | when |
+/// |---|---|---|
+/// | `everything.patient-missing` | error | no Patient entry |
+/// | `everything.patient-mismatch` | error | the Patient entry's id is not `patient_id` |
+/// | `everything.patient-repeated` | warning | more than one Patient entry |
+/// | `everything.type` | error if not `searchset`/`collection`, warning for `collection` or absent |
+/// | `everything.paged` | warning | a `next` link (Ocean's paging is unconfirmed: return one complete Bundle) |
+/// | `everything.empty-entry` | warning | entries without a resource |
+/// | `everything.unused-types` | warning | resource types Ocean does not process (counts per type) |
+/// | `everything.nothing-to-prefill` | warning | none of the seed types is present |
+pub fn check_bundle(bundle: &Bundle, patient_id: &str) -> Findings {
+    let mut f = Findings::new();
+    match &bundle.type_ {
+        Some(BundleType::Searchset) => {}
+        Some(BundleType::Collection) => f.push(Finding::warning(
+            rules::TYPE,
+            "Bundle.type",
+            "is `collection`; `$everything` returns a `searchset`",
+        )),
+        None => f.push(Finding::warning(
+            rules::TYPE,
+            "Bundle.type",
+            "absent; `$everything` returns a `searchset`",
+        )),
+        Some(other) => f.push(Finding::error(
+            rules::TYPE,
+            "Bundle.type",
+            format!(
+                "is `{}`; `$everything` returns a `searchset`",
+                other.as_str()
+            ),
+        )),
+    }
+    let patients: Vec<_> = bundle
+        .resources()
+        .filter(|r| r.resource_type() == "Patient")
+        .collect();
+    match patients.as_slice() {
+        [] => f.push(Finding::error(
+            rules::PATIENT_MISSING,
+            "Bundle.entry.resource",
+            "no Patient entry; Ocean's client rejects a $everything Bundle without the Patient",
+        )),
+        list => {
+            if !list.iter().any(|p| p.id() == Some(patient_id)) {
+                f.push(Finding::error(
+                    rules::PATIENT_MISMATCH,
+                    "Bundle.entry.resource.id",
+                    "no Patient entry has the launched patient's id",
+                ));
+            }
+            if list.len() > 1 {
+                f.push(Finding::warning(
+                    rules::PATIENT_REPEATED,
+                    "Bundle.entry.resource",
+                    format!(
+                        "{} Patient entries; return only the launched patient",
+                        list.len()
+                    ),
+                ));
+            }
+        }
+    }
+    if next_link(bundle).is_some() {
+        f.push(Finding::warning(
+            rules::PAGED,
+            "Bundle.link",
+            "has a `next` link; whether Ocean follows paging links is unconfirmed, so return one complete Bundle",
+        ));
+    }
+    let empty = bundle.entry.iter().filter(|e| e.resource.is_none()).count();
+    if empty > 0 {
+        f.push(Finding::warning(
+            rules::EMPTY_ENTRY,
+            "Bundle.entry",
+            format!("{empty} entries without a resource"),
+        ));
+    }
+    let mut unused: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut prefill = false;
+    for r in bundle.resources() {
+        let t = r.resource_type();
+        if OCEAN_EVERYTHING_TYPES.contains(&t) {
+            prefill = true;
+        }
+        if !is_processed(t) {
+            *unused.entry(t).or_default() += 1;
+        }
+    }
+    if !unused.is_empty() {
+        let list: Vec<String> = unused.iter().map(|(t, n)| format!("{t} ×{n}")).collect();
+        f.push(Finding::warning(
+            rules::UNUSED_TYPES,
+            "Bundle.entry.resource.resourceType",
+            format!(
+                "types Ocean does not process (payload only): {}",
+                list.join(", ")
+            ),
+        ));
+    }
+    if !prefill {
+        f.push(Finding::warning(
+            rules::NOTHING_TO_PREFILL,
+            "Bundle.entry.resource.resourceType",
+            "none of the types Ocean prefills from (MedicationStatement, AllergyIntolerance, Condition, Appointment, Observation, DocumentReference, Immunization)",
+        ));
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn parses_params() {
+        let p = EverythingParams::parse(
+            "?_type=Condition&_type=Observation,Condition&start=2020&end=2021-06-30&_format=json",
+        )
+        .unwrap();
+        assert_eq!(p.types(), ["Condition", "Observation"]);
+        assert_eq!(p.start(), Some("2020"));
+        assert_eq!(p.end(), Some("2021-06-30"));
+        assert_eq!(p.other, vec![("_format".to_owned(), "json".to_owned())]);
+        assert_eq!(
+            EverythingParams::parse("").unwrap(),
+            EverythingParams::new()
+        );
+        assert!(EverythingParams::parse("start=2020-06&end=2020").is_ok());
+        assert!(EverythingParams::parse("start=2020-06-15&end=2020-06").is_ok());
+    }
+
+    #[test]
+    fn rejects_bad_params() {
+        for (q, e) in [
+            ("_since=2024-01-01", EverythingError::InvalidSince),
+            ("_since=2024-01-01T00:00:00", EverythingError::InvalidSince),
+            (
+                "_since=2024-01-01T00:00:00Z&_since=2024-01-01T00:00:00Z",
+                EverythingError::Repeated("_since"),
+            ),
+            (
+                "_type=Condition,,Observation",
+                EverythingError::InvalidType(1),
+            ),
+            ("_type=condition", EverythingError::InvalidType(0)),
+            ("_count=0", EverythingError::InvalidCount),
+            ("_count=-1", EverythingError::InvalidCount),
+            ("_count=+5", EverythingError::InvalidCount),
+            ("_count=abc", EverythingError::InvalidCount),
+            ("_count=1&_count=2", EverythingError::Repeated("_count")),
+            ("start=2020-13", EverythingError::InvalidDate("start")),
+            ("end=x", EverythingError::InvalidDate("end")),
+            ("start=2021&end=2020", EverythingError::StartAfterEnd),
+            ("start=2020&start=2020", EverythingError::Repeated("start")),
+            (
+                "start=2020-07&end=2020-06-30",
+                EverythingError::StartAfterEnd,
+            ),
+            (
+                "_type=%zz",
+                EverythingError::Query(DecodeError::BadEscape { offset: 6 }),
+            ),
+        ] {
+            assert_eq!(EverythingParams::parse(q), Err(e), "{q}");
+        }
+    }
+
+    #[test]
+    fn builds_and_round_trips() {
+        let p = EverythingParams::new()
+            .with_since(datetime!(2024-05-01 10:30:00 -4))
+            .unwrap()
+            .with_types(&["Condition", "Observation"])
+            .unwrap()
+            .with_count(100)
+            .unwrap();
+        assert_eq!(p.since_text(), Some("2024-05-01T14:30:00Z"));
+        assert_eq!(EverythingParams::parse(&p.to_query()).unwrap(), p);
+        assert_eq!(
+            p.url("https://pos.example/fhir/", "a b"),
+            "https://pos.example/fhir/Patient/a%20b/$everything?_since=2024-05-01T14%3A30%3A00Z&_type=Condition%2CObservation&_count=100"
+        );
+        assert_eq!(
+            EverythingParams::new().url("https://x", "1"),
+            "https://x/Patient/1/$everything"
+        );
+        assert!(EverythingParams::new().with_types(&["ok", "Bad"]).is_err());
+        assert!(EverythingParams::new().with_count(0).is_err());
+        assert!(
+            EverythingParams::new()
+                .with_since(datetime!(-5-01-01 0:00 UTC))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn filters() {
+        let p = EverythingParams::parse("_type=Condition&_since=2024-01-01T00:00:00Z").unwrap();
+        let before = Some(datetime!(2023-12-31 23:59:59 UTC));
+        let at = Some(datetime!(2024-01-01 00:00:00 UTC));
+        assert!(!p.includes("Condition", before));
+        assert!(p.includes("Condition", at));
+        assert!(p.includes("Condition", None));
+        assert!(p.includes("Patient", before));
+        assert!(!p.includes("Observation", at));
+        assert!(EverythingParams::ocean_types().includes_type("Medication"));
+        assert!(!EverythingParams::ocean_types().includes_type("Claim"));
+    }
+
+    #[test]
+    fn paging() {
+        let l = page_links(
+            "https://pos/fhir/Patient/1/$everything",
+            "_offset",
+            0,
+            10,
+            25,
+        );
+        let rel: Vec<_> = l.iter().map(|l| l.relation.clone().unwrap()).collect();
+        assert_eq!(rel, ["self", "first", "next"]);
+        assert_eq!(
+            l[2].url.as_ref().unwrap().as_str(),
+            "https://pos/fhir/Patient/1/$everything?_offset=10&_count=10"
+        );
+        let l = page_links("https://pos/x?_type=Condition", "_offset", 20, 10, 25);
+        let rel: Vec<_> = l.iter().map(|l| l.relation.clone().unwrap()).collect();
+        assert_eq!(rel, ["self", "first", "previous"]);
+        assert_eq!(
+            l[2].url.as_ref().unwrap().as_str(),
+            "https://pos/x?_type=Condition&_offset=10&_count=10"
+        );
+        let mut b = Bundle::new(BundleType::Searchset);
+        assert_eq!(next_link(&b), None);
+        b.link = page_links("https://pos/x", "_offset", 0, 0, 5);
+        assert_eq!(next_link(&b), Some("https://pos/x?_offset=1&_count=1"));
+    }
+}
