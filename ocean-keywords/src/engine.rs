@@ -7,7 +7,7 @@ use crate::output::{
     Phones, ResourceLocation, Severity,
 };
 use crate::rules::{ACCEPTED_ATTACHMENT_TYPES, CppSection, NearMiss, Rules};
-use crate::stream::{ObsRecord, Parsed, Qty};
+use crate::stream::{Ctx, ObsRecord, Parsed, Qty};
 use crate::text::{collapse_ws, concept_text, narrative_plain_text};
 use indexmap::IndexMap;
 use ocean_model::identifiers::HealthNumber;
@@ -27,15 +27,40 @@ pub(crate) enum Target {
     NearMiss(&'static NearMiss),
 }
 
+/// FNV-1a: codes are a few ASCII bytes, and SipHash's DoS resistance buys nothing for a table
+/// built from our own rules.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 /// Code → target, built once per extraction from the rules.
 #[derive(Debug, Default)]
 pub(crate) struct CodeIndex {
-    map: HashMap<String, Target>,
+    map: HashMap<String, Target, FnvBuild>,
 }
 
 impl CodeIndex {
     fn new(rules: &Rules) -> Self {
-        let mut map = HashMap::new();
+        let mut map = HashMap::with_hasher(FnvBuild::default());
         for (i, r) in rules.latest_rules().iter().enumerate() {
             for c in r.codes() {
                 map.insert(c.clone(), Target::Latest(i));
@@ -122,7 +147,8 @@ type FindingKey = (FindingCode, &'static str, usize);
 /// The accumulating state of one extraction (over one or more pages).
 pub(crate) struct Engine<'r> {
     rules: &'r Rules,
-    pub(crate) index: CodeIndex,
+    index: CodeIndex,
+    borrow: bool,
     page: usize,
     next_entry: usize,
     latest: Vec<Option<Candidate>>,
@@ -170,6 +196,7 @@ impl<'r> Engine<'r> {
         Self {
             rules,
             index: CodeIndex::new(rules),
+            borrow: false,
             page: 0,
             next_entry: 0,
             latest: rules.latest_rules().iter().map(|_| None).collect(),
@@ -190,10 +217,19 @@ impl<'r> Engine<'r> {
         }
     }
 
-    /// Starts the next page (entry indexes restart at 0).
-    pub(crate) fn start_page(&mut self, page: usize) {
+    /// Starts the next page (entry indexes restart at 0). `borrow`: the page is read from a
+    /// slice, so raw numbers may borrow from it.
+    pub(crate) fn start_page(&mut self, page: usize, borrow: bool) {
         self.page = page;
         self.next_entry = 0;
+        self.borrow = borrow;
+    }
+
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            index: &self.index,
+            borrow: self.borrow,
+        }
     }
 
     pub(crate) fn next_entry_index(&self) -> usize {
@@ -325,8 +361,8 @@ impl<'r> Engine<'r> {
 
     fn observation(&mut self, rec: &ObsRecord<'_>, loc: LocRef<'_>) {
         let mut matched_rows: Vec<usize> = Vec::new();
-        for hit in &rec.hits {
-            let crate::engine::Target::Latest(i) = hit.target else {
+        for hit in rec.hits.iter() {
+            let Target::Latest(i) = hit.target else {
                 continue;
             };
             if matched_rows.contains(&i) {
@@ -337,7 +373,9 @@ impl<'r> Engine<'r> {
                 .iter()
                 .any(|h| h.target == Target::Latest(i) && h.system.matches());
             if !good {
-                let rule = self.rule(i);
+                let Some(rule) = self.rule(i) else {
+                    continue;
+                };
                 let (code, kw) = (rule.seed_code().to_owned(), rule.value_keyword());
                 self.note(
                     (FindingCode::NonLoincSystem, "", i),
@@ -352,7 +390,7 @@ impl<'r> Engine<'r> {
             matched_rows.push(i);
             self.consider(i, rec, loc);
         }
-        for hit in &rec.hits {
+        for hit in rec.hits.iter() {
             let Target::NearMiss(n) = hit.target else {
                 continue;
             };
@@ -371,7 +409,9 @@ impl<'r> Engine<'r> {
             if matched_rows.contains(&row) {
                 continue;
             }
-            let rule = self.rule(row);
+            let Some(rule) = self.rule(row) else {
+                continue;
+            };
             let (kw, seed) = (rule.value_keyword(), rule.seed_code().to_owned());
             let key = (FindingCode::NearMissCode, n.code, 0);
             self.note(key, Severity::Warning, Some(loc), || {
@@ -386,17 +426,16 @@ impl<'r> Engine<'r> {
         }
     }
 
-    fn rule(&self, i: usize) -> &'r crate::rules::LatestRule {
+    fn rule(&self, i: usize) -> Option<&'r crate::rules::LatestRule> {
         let rules: &'r Rules = self.rules;
-        // `i` always comes from the index built from these rules.
-        match rules.latest_rules().get(i) {
-            Some(r) => r,
-            None => &FALLBACK_RULE,
-        }
+        rules.latest_rules().get(i)
     }
 
     fn consider(&mut self, i: usize, rec: &ObsRecord<'_>, loc: LocRef<'_>) {
-        let kw = self.rule(i).value_keyword();
+        let Some(rule) = self.rule(i) else {
+            return;
+        };
+        let kw = rule.value_keyword();
         if let Some(status) = rec.status.as_deref().map(str::trim) {
             let ignored = ["registered", "cancelled", "entered-in-error"]
                 .into_iter()
@@ -429,7 +468,7 @@ impl<'r> Engine<'r> {
             return;
         };
         let text = text.trim();
-        let Some(instant) = ocean_model::DateTime::new(text).instant() else {
+        let Some(instant) = ocean_model::DateTime::instant_of(text) else {
             self.note(
                 (FindingCode::ObservationBadDate, field, i),
                 Severity::Warning,
@@ -438,7 +477,7 @@ impl<'r> Engine<'r> {
             );
             return;
         };
-        let value = match value_text(self.rule(i).is_blood_pressure(), rec) {
+        let value = match value_source(rule.is_blood_pressure(), rec) {
             Ok(v) => v,
             Err(why) => {
                 let severity = if why == NO_VALUE_ABSENT {
@@ -455,14 +494,13 @@ impl<'r> Engine<'r> {
                 return;
             }
         };
-        let slot = self.latest.get_mut(i);
-        if let Some(slot) = slot {
-            let wins = slot.as_ref().is_none_or(|c| instant > c.instant);
-            if wins {
+        if let Some(slot) = self.latest.get_mut(i) {
+            // Later instant wins; on an exact tie the first in Bundle order stays.
+            if slot.as_ref().is_none_or(|c| instant > c.instant) {
                 *slot = Some(Candidate {
                     instant,
-                    value,
-                    date: ocean_model::DateTime::new(text).date_part().to_owned(),
+                    value: value.text(),
+                    date: ocean_model::DateTime::date_part_of(text).to_owned(),
                     key: loc.key(),
                 });
             }
@@ -486,15 +524,13 @@ impl<'r> Engine<'r> {
             Resource::Condition(c) => self.condition(&c, loc("Condition")),
             Resource::Immunization(im) => self.immunization(&im, loc("Immunization")),
             Resource::MedicationStatement(m) => self.med_statement(&m, loc("MedicationStatement")),
-            Resource::Medication(m) => {
-                if entry.is_some() {
-                    self.meds.push(MedEntry {
-                        key: loc("Medication").key(),
-                        full_url: full_url.map(str::to_owned),
-                        id: m.id.as_ref().map(|i| i.as_str().to_owned()),
-                        text: m.code.as_ref().and_then(concept_text).map(str::to_owned),
-                    });
-                }
+            Resource::Medication(m) if entry.is_some() => {
+                self.meds.push(MedEntry {
+                    key: loc("Medication").key(),
+                    full_url: full_url.map(str::to_owned),
+                    id: m.id.as_ref().map(|i| i.as_str().to_owned()),
+                    text: m.code.as_ref().and_then(concept_text).map(str::to_owned),
+                });
             }
             Resource::DocumentReference(d) => self.document(&d, loc("DocumentReference")),
             _ => {}
@@ -1050,7 +1086,9 @@ impl<'r> Engine<'r> {
         let latest = std::mem::take(&mut self.latest);
         let mut filled_rows = vec![false; latest.len()];
         for (i, cand) in latest.into_iter().enumerate() {
-            let rule = self.rule(i);
+            let Some(rule) = self.rule(i) else {
+                continue;
+            };
             match cand {
                 Some(c) => {
                     keywords.insert(rule.value_keyword(), c.value);
@@ -1179,25 +1217,6 @@ impl<'r> Engine<'r> {
     }
 }
 
-static FALLBACK_RULE: std::sync::LazyLock<crate::rules::LatestRule> =
-    std::sync::LazyLock::new(|| {
-        Rules::default()
-            .latest_rules()
-            .first()
-            .cloned()
-            .unwrap_or_else(|| unreachable_rule())
-    });
-
-fn unreachable_rule() -> crate::rules::LatestRule {
-    // The seed table is never empty; this keeps the code free of panics all the same.
-    Rules::default()
-        .latest_rules()
-        .iter()
-        .next_back()
-        .cloned()
-        .unwrap_or_else(unreachable_rule)
-}
-
 fn verification_reason(code: &str) -> &'static str {
     if code == "refuted" {
         "verificationStatus refuted"
@@ -1208,8 +1227,38 @@ fn verification_reason(code: &str) -> &'static str {
 
 const NO_VALUE_ABSENT: &str = "it has only a dataAbsentReason";
 
-/// The value text of an Observation for a row (see the crate docs), or why there is none.
-fn value_text(blood_pressure: bool, rec: &ObsRecord<'_>) -> Result<String, &'static str> {
+/// Where an Observation's value comes from (see the crate docs); formatted only if it wins.
+enum ValueSource<'a> {
+    BloodPressure(&'a Qty<'a>, &'a Qty<'a>),
+    Quantity(&'a Qty<'a>),
+    Text(&'a str),
+}
+
+impl ValueSource<'_> {
+    fn text(&self) -> String {
+        match self {
+            ValueSource::BloodPressure(sys, dia) => {
+                let (Some(s), Some(d)) = (&sys.value, &dia.value) else {
+                    return String::new();
+                };
+                let mut out = format!("{}/{}", s.get(), d.get());
+                if let Some(u) = sys.unit.as_deref().or(sys.code.as_deref()) {
+                    out.push(' ');
+                    out.push_str(u);
+                }
+                out
+            }
+            ValueSource::Quantity(q) => quantity_text(q).unwrap_or_default(),
+            ValueSource::Text(t) => (*t).to_owned(),
+        }
+    }
+}
+
+/// The usable value of an Observation for a row, or why there is none.
+fn value_source<'a>(
+    blood_pressure: bool,
+    rec: &'a ObsRecord<'a>,
+) -> Result<ValueSource<'a>, &'static str> {
     if blood_pressure {
         let find = |systolic: bool| {
             rec.components
@@ -1218,29 +1267,20 @@ fn value_text(blood_pressure: bool, rec: &ObsRecord<'_>) -> Result<String, &'sta
                 .find_map(|c| c.quantity.as_ref().filter(|q| q.value.is_some()))
         };
         if let (Some(sys), Some(dia)) = (find(true), find(false)) {
-            if let (Some(s), Some(d)) = (&sys.value, &dia.value) {
-                let mut out = format!("{}/{}", s.get(), d.get());
-                if let Some(u) = sys.unit.as_deref().or(sys.code.as_deref()) {
-                    out.push(' ');
-                    out.push_str(u);
-                }
-                return Ok(out);
-            }
+            return Ok(ValueSource::BloodPressure(sys, dia));
         }
     }
-    if let Some(q) = &rec.value_quantity {
-        if let Some(v) = quantity_text(q) {
-            return Ok(v);
-        }
+    if let Some(q) = rec.value_quantity.as_ref().filter(|q| q.value.is_some()) {
+        return Ok(ValueSource::Quantity(q));
     }
-    if let Some(s) = rec.value_string.as_deref().filter(|s| !s.is_empty()) {
-        return Ok(s.to_owned());
+    if let Some(s) = rec.value_string.as_deref().filter(|s| !s.trim().is_empty()) {
+        return Ok(ValueSource::Text(s));
     }
     if let Some(t) = rec.value_concept.as_ref().and_then(|c| c.text()) {
-        return Ok(t.to_owned());
+        return Ok(ValueSource::Text(t));
     }
     if let Some(i) = &rec.value_integer {
-        return Ok(i.get().to_owned());
+        return Ok(ValueSource::Text(i.get()));
     }
     Err(if rec.data_absent {
         NO_VALUE_ABSENT

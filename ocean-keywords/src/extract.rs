@@ -95,29 +95,44 @@ impl<'r> Extractor<'r> {
         }
     }
 
-    fn next_page(&mut self) {
-        self.engine.start_page(self.pages);
+    fn next_page(&mut self, borrow: bool) {
+        self.engine.start_page(self.pages, borrow);
         self.pages += 1;
     }
 
     /// Reads one page from bytes (a UTF-8 BOM is accepted). Strings are borrowed from `bytes`
     /// while they are examined; this is the fastest way in.
     pub fn add_slice(&mut self, bytes: &[u8]) -> Result<(), ExtractError> {
-        self.next_page();
+        self.next_page(true);
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        TopSeed {
-            engine: &mut self.engine,
-        }
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| ExtractError::from_json(&e))
+        // UTF-8 is checked once for the whole input (fast), so strings need no check each;
+        // input with invalid UTF-8 is read byte-wise, where it fails only if a string that is
+        // read is invalid.
+        let result = match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                TopSeed {
+                    engine: &mut self.engine,
+                }
+                .deserialize(&mut de)
+                .and_then(|()| de.end())
+            }
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_slice(bytes);
+                TopSeed {
+                    engine: &mut self.engine,
+                }
+                .deserialize(&mut de)
+                .and_then(|()| de.end())
+            }
+        };
+        result.map_err(|e| ExtractError::from_json(&e))
     }
 
     /// Reads one page from a reader, in one pass, holding at most one resource of a type Ocean
     /// reads at a time: memory does not grow with the Bundle. The reader is buffered internally.
     pub fn add_reader<R: Read>(&mut self, reader: R) -> Result<(), ExtractError> {
-        self.next_page();
+        self.next_page(false);
         let mut reader = BufReader::with_capacity(64 * 1024, reader);
         let io = |_: std::io::Error| ExtractError {
             kind: ExtractErrorKind::Io,

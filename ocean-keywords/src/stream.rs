@@ -188,10 +188,61 @@ impl<'de> de::Deserialize<'de> for KeyText<'de> {
     }
 }
 
-/// A JSON number kept as its exact text; `None` for any other JSON type.
-fn number_text(raw: Box<RawValue>) -> Option<Box<RawValue>> {
-    let first = raw.get().bytes().next()?;
-    (first == b'-' || first.is_ascii_digit()).then_some(raw)
+/// How the current input is read: from a slice (strings and raw numbers may borrow from it) or
+/// from a reader (everything owned).
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'i> {
+    pub(crate) index: &'i CodeIndex,
+    pub(crate) borrow: bool,
+}
+
+/// A JSON number's exact text, borrowed from a slice input when possible.
+#[derive(Debug)]
+pub(crate) enum RawNum<'de> {
+    Borrowed(&'de str),
+    Owned(Box<RawValue>),
+}
+
+impl RawNum<'_> {
+    pub(crate) fn get(&self) -> &str {
+        match self {
+            RawNum::Borrowed(s) => s,
+            RawNum::Owned(r) => r.get(),
+        }
+    }
+    fn into_owned(self) -> RawNum<'static> {
+        match self {
+            RawNum::Borrowed(s) => match RawValue::from_string(s.to_owned()) {
+                Ok(r) => RawNum::Owned(r),
+                // Cannot happen: `s` was a JSON value.
+                Err(_) => RawNum::Owned(RawValue::NULL.to_owned()),
+            },
+            RawNum::Owned(r) => RawNum::Owned(r),
+        }
+    }
+    fn is_number(&self) -> bool {
+        self.get()
+            .bytes()
+            .next()
+            .is_some_and(|b| b == b'-' || b.is_ascii_digit())
+    }
+}
+
+/// Reads any JSON value as its raw text, keeping it only if it is a number.
+struct NumSeed {
+    borrow: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for NumSeed {
+    type Value = Option<RawNum<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let raw = if self.borrow {
+            RawNum::Borrowed(<&'de RawValue as de::Deserialize>::deserialize(d)?.get())
+        } else {
+            RawNum::Owned(<Box<RawValue> as de::Deserialize>::deserialize(d)?)
+        };
+        Ok(raw.is_number().then_some(raw))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,10 +279,32 @@ pub(crate) struct Hit {
     pub(crate) system: SystemClass,
 }
 
+/// The tracked codes of one Observation, without allocating (an Observation rarely has more than
+/// one; beyond [`Hits::MAX`] further ones are ignored).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Hits {
+    items: [Option<Hit>; Hits::MAX],
+}
+
+impl Hits {
+    pub(crate) const MAX: usize = 8;
+    fn push(&mut self, hit: Hit) {
+        if let Some(slot) = self.items.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(hit);
+        }
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.iter().all(Option::is_none)
+    }
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Hit> {
+        self.items.iter().flatten()
+    }
+}
+
 /// `valueQuantity` as read.
 #[derive(Debug, Default)]
 pub(crate) struct Qty<'de> {
-    pub(crate) value: Option<Box<RawValue>>,
+    pub(crate) value: Option<RawNum<'de>>,
     pub(crate) comparator: Option<S<'de>>,
     pub(crate) unit: Option<S<'de>>,
     pub(crate) code: Option<S<'de>>,
@@ -240,7 +313,7 @@ pub(crate) struct Qty<'de> {
 impl Qty<'_> {
     fn into_owned(self) -> Qty<'static> {
         Qty {
-            value: self.value,
+            value: self.value.map(RawNum::into_owned),
             comparator: self.comparator.map(|s| Cow::Owned(s.into_owned())),
             unit: self.unit.map(|s| Cow::Owned(s.into_owned())),
             code: self.code.map(|s| Cow::Owned(s.into_owned())),
@@ -248,9 +321,16 @@ impl Qty<'_> {
     }
 }
 
-impl<'de> de::Deserialize<'de> for Qty<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
+struct QtySeed {
+    borrow: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for QtySeed {
+    type Value = Qty<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Qty<'de>, D::Error> {
+        struct V {
+            borrow: bool,
+        }
         enum F {
             Value,
             Comparator,
@@ -277,7 +357,11 @@ impl<'de> de::Deserialize<'de> for Qty<'de> {
                 let mut q = Qty::default();
                 while let Some(k) = map.next_key_seed(KeySeed(field))? {
                     match k {
-                        F::Value => q.value = number_text(map.next_value::<Box<RawValue>>()?),
+                        F::Value => {
+                            q.value = map.next_value_seed(NumSeed {
+                                borrow: self.borrow,
+                            })?;
+                        }
                         F::Comparator => q.comparator = non_empty(map.next_value::<OptStr>()?.0),
                         F::Unit => q.unit = non_empty(map.next_value::<OptStr>()?.0),
                         F::Code => q.code = non_empty(map.next_value::<OptStr>()?.0),
@@ -289,7 +373,9 @@ impl<'de> de::Deserialize<'de> for Qty<'de> {
                 Ok(q)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V {
+            borrow: self.borrow,
+        })
     }
 }
 
@@ -358,12 +444,8 @@ impl<'de> de::Deserialize<'de> for CodingParts<'de> {
 impl<'de> de::Deserialize<'de> for ConceptParts<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
+        #[derive(Default)]
         struct Codings<'de>(Option<S<'de>>, Option<S<'de>>);
-        impl Default for Codings<'_> {
-            fn default() -> Self {
-                Codings(None, None)
-            }
-        }
         impl<'de> de::Deserialize<'de> for Codings<'de> {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct SV;
@@ -427,7 +509,7 @@ impl<'de> de::Deserialize<'de> for ConceptParts<'de> {
 /// `Observation.code`: collects the codings whose code is in the index.
 struct CodeSeed<'i> {
     index: &'i CodeIndex,
-    hits: &'i mut Vec<Hit>,
+    hits: &'i mut Hits,
 }
 
 impl<'de> DeserializeSeed<'de> for CodeSeed<'_> {
@@ -460,7 +542,7 @@ impl<'de> Visitor<'de> for CodeSeed<'_> {
 
 struct CodingsSeed<'i> {
     index: &'i CodeIndex,
-    hits: &'i mut Vec<Hit>,
+    hits: &'i mut Hits,
 }
 
 impl<'de> DeserializeSeed<'de> for CodingsSeed<'_> {
@@ -536,21 +618,27 @@ pub(crate) struct BpComponent<'de> {
     pub(crate) quantity: Option<Qty<'de>>,
 }
 
-#[derive(Default)]
-struct Components<'de>(Vec<BpComponent<'de>>);
+struct ComponentsSeed {
+    borrow: bool,
+}
 
-impl<'de> de::Deserialize<'de> for Components<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
+impl<'de> DeserializeSeed<'de> for ComponentsSeed {
+    type Value = Vec<BpComponent<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V {
+            borrow: bool,
+        }
         impl<'de> Visitor<'de> for V {
-            type Value = Components<'de>;
+            type Value = Vec<BpComponent<'de>>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list of components")
             }
-            lenient_non_seq!(Components<'de>);
+            lenient_non_seq!(Vec<BpComponent<'de>>);
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some(c) = seq.next_element::<Component>()? {
+                while let Some(c) = seq.next_element_seed(ComponentSeed {
+                    borrow: self.borrow,
+                })? {
                     if let Some(systolic) = c.systolic {
                         out.push(BpComponent {
                             systolic,
@@ -558,10 +646,12 @@ impl<'de> de::Deserialize<'de> for Components<'de> {
                         });
                     }
                 }
-                Ok(Components(out))
+                Ok(out)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V {
+            borrow: self.borrow,
+        })
     }
 }
 
@@ -619,9 +709,16 @@ impl<'de> de::Deserialize<'de> for SystemCodeOrAny<'de> {
     }
 }
 
-impl<'de> de::Deserialize<'de> for Component<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
+struct ComponentSeed {
+    borrow: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ComponentSeed {
+    type Value = Component<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Component<'de>, D::Error> {
+        struct V {
+            borrow: bool,
+        }
         impl<'de> Visitor<'de> for V {
             type Value = Component<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -637,7 +734,11 @@ impl<'de> de::Deserialize<'de> for Component<'de> {
                 }))? {
                     match k {
                         1 => c.systolic = map.next_value::<BpCode>()?.0,
-                        2 => c.quantity = Some(map.next_value::<Qty>()?),
+                        2 => {
+                            c.quantity = Some(map.next_value_seed(QtySeed {
+                                borrow: self.borrow,
+                            })?);
+                        }
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -646,7 +747,9 @@ impl<'de> de::Deserialize<'de> for Component<'de> {
                 Ok(c)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V {
+            borrow: self.borrow,
+        })
     }
 }
 
@@ -683,7 +786,7 @@ impl<'de> de::Deserialize<'de> for PeriodStart<'de> {
 #[derive(Debug, Default)]
 pub(crate) struct ObsRecord<'de> {
     pub(crate) status: Option<S<'de>>,
-    pub(crate) hits: Vec<Hit>,
+    pub(crate) hits: Hits,
     pub(crate) effective_date_time: Option<S<'de>>,
     pub(crate) effective_period_start: Option<S<'de>>,
     pub(crate) effective_instant: Option<S<'de>>,
@@ -691,7 +794,7 @@ pub(crate) struct ObsRecord<'de> {
     pub(crate) value_quantity: Option<Qty<'de>>,
     pub(crate) value_string: Option<S<'de>>,
     pub(crate) value_concept: Option<ConceptParts<'de>>,
-    pub(crate) value_integer: Option<Box<RawValue>>,
+    pub(crate) value_integer: Option<RawNum<'de>>,
     /// A `value[x]` of a type Ocean does not show (Boolean, Range, Ratio, ...).
     pub(crate) other_value: bool,
     pub(crate) data_absent: bool,
@@ -714,7 +817,7 @@ impl ObsRecord<'_> {
             value_quantity: self.value_quantity.map(Qty::into_owned),
             value_string: owned(self.value_string),
             value_concept: self.value_concept.map(ConceptParts::into_owned),
-            value_integer: self.value_integer,
+            value_integer: self.value_integer.map(RawNum::into_owned),
             other_value: self.other_value,
             data_absent: self.data_absent,
             components: self
@@ -773,8 +876,10 @@ fn obs_field(k: &str) -> ObsField {
 /// Reads the rest of an Observation (after `resourceType`).
 fn read_observation<'de, A: MapAccess<'de>>(
     mut map: A,
-    index: &CodeIndex,
+    ctx: Ctx<'_>,
 ) -> Result<ObsRecord<'de>, A::Error> {
+    let index = ctx.index;
+    let borrow = ctx.borrow;
     let mut rec = ObsRecord::default();
     while let Some(k) = map.next_key_seed(KeySeed(obs_field))? {
         match k {
@@ -793,20 +898,25 @@ fn read_observation<'de, A: MapAccess<'de>>(
                 rec.effective_instant = non_empty(map.next_value::<OptStr>()?.0);
             }
             ObsField::Issued => rec.issued = non_empty(map.next_value::<OptStr>()?.0),
-            ObsField::ValueQuantity => rec.value_quantity = Some(map.next_value::<Qty>()?),
+            ObsField::ValueQuantity => {
+                rec.value_quantity = Some(map.next_value_seed(QtySeed { borrow })?);
+            }
             ObsField::ValueString => rec.value_string = map.next_value::<OptStr>()?.0,
             ObsField::ValueCodeableConcept => {
                 rec.value_concept = Some(map.next_value::<ConceptParts>()?);
             }
             ObsField::ValueInteger => {
-                rec.value_integer = number_text(map.next_value::<Box<RawValue>>()?)
+                rec.value_integer = map
+                    .next_value_seed(NumSeed { borrow })?
                     .filter(|r| !r.get().contains(['.', 'e', 'E']));
             }
             ObsField::ValueOther => {
                 map.next_value::<IgnoredAny>()?;
                 rec.other_value = true;
             }
-            ObsField::Component => rec.components = map.next_value::<Components>()?.0,
+            ObsField::Component => {
+                rec.components = map.next_value_seed(ComponentsSeed { borrow })?;
+            }
             ObsField::DataAbsentReason => {
                 map.next_value::<IgnoredAny>()?;
                 rec.data_absent = true;
@@ -823,6 +933,9 @@ fn read_observation<'de, A: MapAccess<'de>>(
 // Resources
 
 /// What one resource turned out to be.
+// Boxing the Observation record would cost an allocation per Observation, the hot path; a
+// `Parsed` lives on the stack for one entry at a time.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Parsed<'de> {
     /// An Observation's relevant members.
     Observation(ObsRecord<'de>),
@@ -881,10 +994,10 @@ pub(crate) const TYPED: &[&str] = &[
 fn dispatch<'de, A: MapAccess<'de>>(
     mut map: A,
     resource_type: &str,
-    index: &CodeIndex,
+    ctx: Ctx<'_>,
 ) -> Result<Parsed<'de>, A::Error> {
     if resource_type == "Observation" {
-        return read_observation(map, index).map(Parsed::Observation);
+        return read_observation(map, ctx).map(Parsed::Observation);
     }
     if let Some(&ty) = TYPED.iter().find(|&&t| t == resource_type) {
         let mut buf = Vec::with_capacity(512);
@@ -927,6 +1040,10 @@ fn replay(
     resource_type: &str,
     index: &CodeIndex,
 ) -> Parsed<'static> {
+    let ctx = Ctx {
+        index,
+        borrow: true,
+    };
     let mut buf = Vec::with_capacity(1024);
     buf.extend_from_slice(b"{\"resourceType\":");
     let _ = serde_json::to_writer(&mut buf, resource_type);
@@ -937,7 +1054,7 @@ fn replay(
     }
     buf.push(b'}');
     let mut de = serde_json::Deserializer::from_slice(&buf);
-    match (ResourceSeed { index }).deserialize(&mut de) {
+    match (ResourceSeed { ctx }).deserialize(&mut de) {
         Ok(p) => p.into_owned(),
         // Cannot happen for text assembled from valid raw values; treat as not an object.
         Err(_) => Parsed::NotObject,
@@ -946,7 +1063,7 @@ fn replay(
 
 /// Deserializes one resource object into [`Parsed`].
 pub(crate) struct ResourceSeed<'i> {
-    pub(crate) index: &'i CodeIndex,
+    pub(crate) ctx: Ctx<'i>,
 }
 
 impl<'de> DeserializeSeed<'de> for ResourceSeed<'_> {
@@ -994,7 +1111,7 @@ impl<'de> Visitor<'de> for ResourceSeed<'_> {
                         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                         return Ok(Parsed::NoType);
                     };
-                    return dispatch(map, &t, self.index);
+                    return dispatch(map, &t, self.ctx);
                 }
                 resource_type = t.map(Cow::into_owned);
             } else {
@@ -1003,7 +1120,7 @@ impl<'de> Visitor<'de> for ResourceSeed<'_> {
             }
         }
         Ok(match resource_type {
-            Some(t) => replay(buffered, &t, self.index),
+            Some(t) => replay(buffered, &t, self.ctx.index),
             None => Parsed::NoType,
         })
     }
@@ -1072,7 +1189,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                         let Some(t) = t else {
                             return not_a_resource();
                         };
-                        let parsed = dispatch(&mut map, &t, &engine.index)?;
+                        let parsed = dispatch(&mut map, &t, engine.ctx())?;
                         engine.accept(parsed, None, None);
                         return Ok(());
                     }
@@ -1098,7 +1215,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
         }
         match resource_type {
             Some(t) => {
-                let parsed = replay(buffered, &t, &engine.index);
+                let parsed = replay(buffered, &t, engine.ctx().index);
                 engine.accept(parsed, None, None);
                 Ok(())
             }
@@ -1233,7 +1350,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_, '_> {
                 1 => full_url = non_empty(map.next_value::<OptStr>()?.0),
                 2 => {
                     parsed = Some(map.next_value_seed(ResourceSeed {
-                        index: &self.engine.index,
+                        ctx: self.engine.ctx(),
                     })?);
                 }
                 _ => {

@@ -319,7 +319,24 @@ impl DateTime {
     }
     /// The start of the period in UTC, parsing leniently; `None` if the text is not a date.
     pub fn instant(&self) -> Option<OffsetDateTime> {
-        self.parse_lenient().ok()?.start_instant().ok()
+        Self::instant_of(self.as_str())
+    }
+    /// [`DateTime::instant`] of a text, without building a `DateTime` (no allocation).
+    ///
+    /// ```
+    /// use ocean_model::DateTime;
+    /// assert_eq!(DateTime::instant_of("2019-05"), DateTime::new("2019-05").instant());
+    /// assert_eq!(DateTime::instant_of("May 2019"), None);
+    /// ```
+    pub fn instant_of(text: &str) -> Option<OffsetDateTime> {
+        parse(text, Grammar::DateTime { lenient: true })
+            .ok()?
+            .start_instant()
+            .ok()
+    }
+    /// [`DateTime::date_part`] of a text: the text before any `T`, as written.
+    pub fn date_part_of(text: &str) -> &str {
+        date_part(text)
     }
     /// The date part exactly as written (text before `T`).
     pub fn date_part(&self) -> &str {
