@@ -251,7 +251,9 @@ impl Gen {
         let year = 1990 + day / 360;
         let month = 1 + (day % 360) / 30;
         let dom = 1 + day % 28;
-        let offset = ["-08:00", "-07:00", "+00:00", "-05:00"][(self.rng.below(4)) as usize % 4];
+        let offset = self
+            .rng
+            .pick(&["-08:00", "-07:00", "+00:00", "-05:00"], "+00:00");
         format!(
             "{year:04}-{month:02}-{dom:02}T{:02}:{:02}:{:02}{offset}",
             8 + self.rng.below(9),
@@ -260,16 +262,9 @@ impl Gen {
         )
     }
 
-    fn obs(
-        &mut self,
-        enc: &str,
-        when: &str,
-        code: &str,
-        display: &str,
-        category: &str,
-        value: &str,
-        unit: &str,
-    ) {
+    /// One Observation; `what` is (code, display, category, value, unit).
+    fn obs(&mut self, enc: &str, when: &str, what: (&str, &str, &str, &str, &str)) {
+        let (code, display, category, value, unit) = what;
         let id = self.rng.uuid();
         let pid = &self.patient;
         let r = format!(
@@ -298,41 +293,31 @@ impl Gen {
         self.obs(
             &enc,
             &when,
-            "8302-2",
-            "Body Height",
-            "vital-signs",
-            &v,
-            "cm",
+            ("8302-2", "Body Height", "vital-signs", &v, "cm"),
         );
         let v = self.value(55, 40);
         self.obs(
             &enc,
             &when,
-            "29463-7",
-            "Body Weight",
-            "vital-signs",
-            &v,
-            "kg",
+            ("29463-7", "Body Weight", "vital-signs", &v, "kg"),
         );
         let v = self.value(55, 50);
         self.obs(
             &enc,
             &when,
-            "8867-4",
-            "Heart rate",
-            "vital-signs",
-            &v,
-            "/min",
+            ("8867-4", "Heart rate", "vital-signs", &v, "/min"),
         );
         let v = self.value(19, 12);
         self.obs(
             &enc,
             &when,
-            "39156-5",
-            "Body mass index (BMI) [Ratio]",
-            "vital-signs",
-            &v,
-            "kg/m2",
+            (
+                "39156-5",
+                "Body mass index (BMI) [Ratio]",
+                "vital-signs",
+                &v,
+                "kg/m2",
+            ),
         );
         // Blood pressure panel with components (35094-2 most of the time, 85354-9 otherwise).
         let bp_code = if self.rng.below(10) < 7 {
@@ -349,7 +334,7 @@ impl Gen {
         if visit % 3 == 0 {
             for &(code, display, unit, base, range) in LABS {
                 let v = self.value(base, range);
-                self.obs(&enc, &when, code, display, "laboratory", &v, unit);
+                self.obs(&enc, &when, (code, display, "laboratory", &v, unit));
             }
             let id = self.rng.uuid();
             let report = format!(

@@ -622,9 +622,10 @@ impl<'r> Engine<'r> {
                 loc,
             );
         };
-        let mut manifestations: Vec<&str> = Vec::new();
+        // Distinct as shown: compared after whitespace is collapsed.
+        let mut manifestations: Vec<String> = Vec::new();
         for m in a.reaction.iter().flat_map(|r| r.manifestation.iter()) {
-            if let Some(t) = concept_text(m) {
+            if let Some(t) = concept_text(m).map(collapse_ws) {
                 if !manifestations.contains(&t) {
                     manifestations.push(t);
                 }
@@ -797,7 +798,10 @@ impl<'r> Engine<'r> {
                     state: non_empty(a.state.as_deref()).map(str::to_owned),
                     postal_code: non_empty(a.postal_code.as_deref()).map(str::to_owned),
                     country: non_empty(a.country.as_deref()).map(str::to_owned),
-                }),
+                })
+                // An address with nothing to show (only `use`/`type`, as in Ocean's test
+                // patients) counts as absent.
+                .filter(|a| *a != AddressInfo::default()),
             phones: Phones::default(),
             email: None,
         };

@@ -7,7 +7,7 @@ use crate::rules::Rules;
 use crate::stream::TopSeed;
 use serde::de::DeserializeSeed;
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 
 /// Why extraction stopped. Only input that is not JSON, not a JSON object, or unreadable stops it;
 /// everything else is a [`crate::Finding`]. `Display` and `Debug` carry no input text.
@@ -39,6 +39,9 @@ pub enum ExtractErrorKind {
     /// Valid JSON, but not a FHIR Bundle or resource (not an object, or no `resourceType`).
     #[error("not a FHIR Bundle or resource")]
     NotAResource,
+    /// Not UTF-8 (JSON must be; the position is the first invalid byte).
+    #[error("not valid UTF-8")]
+    InvalidUtf8,
 }
 
 impl ExtractError {
@@ -56,6 +59,21 @@ impl ExtractError {
             line: e.line(),
             column: e.column(),
         }
+    }
+}
+
+/// The position of the first invalid UTF-8 byte in `bytes`, as an error.
+pub(crate) fn utf8_error(bytes: &[u8], valid_up_to: usize) -> ExtractError {
+    let before = bytes.get(..valid_up_to).unwrap_or_default();
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(before.len(), |p| before.len() - p - 1);
+    ExtractError {
+        kind: ExtractErrorKind::InvalidUtf8,
+        line,
+        column,
     }
 }
 
@@ -105,52 +123,52 @@ impl<'r> Extractor<'r> {
     pub fn add_slice(&mut self, bytes: &[u8]) -> Result<(), ExtractError> {
         self.next_page(true);
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        // UTF-8 is checked once for the whole input (fast), so strings need no check each;
-        // input with invalid UTF-8 is read byte-wise, where it fails only if a string that is
-        // read is invalid.
-        let result = match std::str::from_utf8(bytes) {
-            Ok(text) => {
-                let mut de = serde_json::Deserializer::from_str(text);
-                TopSeed {
-                    engine: &mut self.engine,
-                }
-                .deserialize(&mut de)
-                .and_then(|()| de.end())
-            }
-            Err(_) => {
-                let mut de = serde_json::Deserializer::from_slice(bytes);
-                TopSeed {
-                    engine: &mut self.engine,
-                }
-                .deserialize(&mut de)
-                .and_then(|()| de.end())
-            }
+        // UTF-8 is checked once for the whole input (fast), so strings need no check each.
+        // Input that is not UTF-8 is an error; it is read the way a reader is, so that the error
+        // is the same one (the first problem in the input, syntax or encoding).
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return crate::chunked::read_page(&mut self.engine, bytes);
         };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let result = TopSeed {
+            engine: &mut self.engine,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
         result.map_err(|e| ExtractError::from_json(&e))
     }
 
     /// Reads one page from a reader, in one pass, holding at most one resource of a type Ocean
     /// reads at a time: memory does not grow with the Bundle. The reader is buffered internally.
     pub fn add_reader<R: Read>(&mut self, reader: R) -> Result<(), ExtractError> {
-        self.next_page(false);
-        let mut reader = BufReader::with_capacity(64 * 1024, reader);
-        let io = |_: std::io::Error| ExtractError {
-            kind: ExtractErrorKind::Io,
-            line: 0,
-            column: 0,
+        // Entries are copied into a buffer and read like slice input.
+        self.next_page(true);
+        let mut reader = reader;
+        // Skip a UTF-8 BOM, even when the reader hands out one byte at a time.
+        let mut head = [0u8; 3];
+        let mut got = 0;
+        while got < head.len() {
+            match reader.read(head.get_mut(got..).unwrap_or_default()) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    return Err(ExtractError {
+                        kind: ExtractErrorKind::Io,
+                        line: 0,
+                        column: 0,
+                    });
+                }
+            }
+        }
+        let head = head.get(..got).unwrap_or_default();
+        let head = if head == b"\xEF\xBB\xBF" {
+            &[][..]
+        } else {
+            head
         };
-        // Skip a UTF-8 BOM.
-        let head = reader.fill_buf().map_err(io)?;
-        if head.starts_with(b"\xEF\xBB\xBF") {
-            reader.consume(3);
-        }
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        TopSeed {
-            engine: &mut self.engine,
-        }
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| ExtractError::from_json(&e))
+        let reader = BufReader::with_capacity(64 * 1024, std::io::Read::chain(head, reader));
+        crate::chunked::read_page(&mut self.engine, reader)
     }
 
     /// Reads one page from a parsed Bundle (or any resource). It is serialized and read by the

@@ -95,7 +95,7 @@ pub struct Demographics {
     pub gender: Option<String>,
     /// The provincial health number, if any.
     pub health_number: Option<HealthNumberInfo>,
-    /// The first `home` address, else the first address.
+    /// The first `home` address, else the first address; `None` when it has nothing to show.
     pub address: Option<AddressInfo>,
     /// Phones: the first `system=phone` telecom per `use`.
     pub phones: Phones,
@@ -224,7 +224,7 @@ finding_codes! {
     NonLoincSystem = "non-loinc-system",
     /// A tracked Observation was ignored because of its status.
     ObservationStatus = "observation-status",
-    /// A tracked Observation has no date (effective[x] or issued).
+    /// A tracked Observation has no date (`effective[x]` or `issued`).
     ObservationNoDate = "observation-no-date",
     /// A tracked Observation's date does not parse.
     ObservationBadDate = "observation-bad-date",

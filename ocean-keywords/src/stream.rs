@@ -1176,7 +1176,10 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
         let engine = self.engine;
         let mut resource_type: Option<String> = None;
         let mut is_bundle = false;
+        // Members of a single resource (everything but `entry` once the type is known not to be
+        // Bundle), and an `entry` seen after a non-Bundle resourceType.
         let mut buffered: Vec<(S<'de>, Box<RawValue>)> = Vec::new();
+        let mut late_entries: Option<Box<RawValue>> = None;
         while let Some(KeyText(k)) = map.next_key::<KeyText>()? {
             match &*k {
                 "resourceType" => {
@@ -1184,22 +1187,20 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                     let t = t.map(Cow::into_owned);
                     if t.as_deref() == Some("Bundle") {
                         is_bundle = true;
-                    } else if buffered.is_empty() && !is_bundle {
-                        // A single resource with resourceType first: read it in place.
-                        let Some(t) = t else {
-                            return not_a_resource();
-                        };
-                        let parsed = dispatch(&mut map, &t, engine.ctx())?;
-                        engine.accept(parsed, None, None);
-                        return Ok(());
                     }
                     resource_type = t;
                 }
-                "entry" if resource_type.is_none() || is_bundle => {
+                // An object with `entry` is read as a Bundle, whatever its resourceType says
+                // and wherever `entry` is: streamed when nothing says otherwise yet.
+                "entry" if is_bundle || resource_type.is_none() => {
                     map.next_value_seed(EntriesSeed {
                         engine: &mut *engine,
                     })?;
                     is_bundle = true;
+                }
+                "entry" => {
+                    let raw = map.next_value::<Box<RawValue>>()?;
+                    late_entries = Some(raw);
                 }
                 _ if is_bundle => {
                     map.next_value::<IgnoredAny>()?;
@@ -1210,12 +1211,25 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 }
             }
         }
+        if let Some(raw) = late_entries {
+            let mut de = serde_json::Deserializer::from_str(raw.get());
+            if (EntriesSeed {
+                engine: &mut *engine,
+            })
+            .deserialize(&mut de)
+            .is_err()
+            {
+                engine.shape("Bundle.entry could not be read");
+            }
+            return Ok(());
+        }
         if is_bundle {
             return Ok(());
         }
         match resource_type {
             Some(t) => {
-                let parsed = replay(buffered, &t, engine.ctx().index);
+                let ctx = engine.ctx();
+                let parsed = replay(buffered, &t, ctx.index);
                 engine.accept(parsed, None, None);
                 Ok(())
             }
@@ -1224,8 +1238,8 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
     }
 }
 
-struct EntriesSeed<'e, 'r> {
-    engine: &'e mut Engine<'r>,
+pub(crate) struct EntriesSeed<'e, 'r> {
+    pub(crate) engine: &'e mut Engine<'r>,
 }
 
 impl<'de> DeserializeSeed<'de> for EntriesSeed<'_, '_> {
@@ -1285,9 +1299,9 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
     }
 }
 
-struct EntrySeed<'e, 'r> {
-    engine: &'e mut Engine<'r>,
-    index: usize,
+pub(crate) struct EntrySeed<'e, 'r> {
+    pub(crate) engine: &'e mut Engine<'r>,
+    pub(crate) index: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for EntrySeed<'_, '_> {

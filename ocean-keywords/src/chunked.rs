@@ -1,0 +1,360 @@
+//! Streaming from `std::io::Read` at slice speed: the top level of the Bundle is scanned here, and
+//! each `entry` item is copied into a reused buffer and read by the same serde visitors as slice
+//! input. Memory holds one entry at a time (plus the Bundle's small top-level members).
+//!
+//! The scanner only finds where values end (strings, escapes, bracket depth); every byte it hands
+//! over is then parsed by serde_json, so invalid JSON is still an error. Positions in errors are
+//! translated back to the input's line and column.
+
+use crate::engine::Engine;
+use crate::extract::{ExtractError, ExtractErrorKind};
+use crate::stream::{EntriesSeed, EntrySeed, TopSeed};
+use serde::de::{DeserializeSeed, IgnoredAny};
+use std::io::BufRead;
+
+struct Scanner<R> {
+    r: R,
+    /// 1-based line and column of the next byte.
+    line: usize,
+    col: usize,
+}
+
+fn err(kind: ExtractErrorKind, line: usize, column: usize) -> ExtractError {
+    ExtractError { kind, line, column }
+}
+
+impl<R: BufRead> Scanner<R> {
+    fn io(&self) -> ExtractError {
+        err(ExtractErrorKind::Io, self.line, self.col)
+    }
+
+    fn syntax(&self) -> ExtractError {
+        err(ExtractErrorKind::Syntax, self.line, self.col)
+    }
+
+    fn eof(&self) -> ExtractError {
+        err(ExtractErrorKind::Eof, self.line, self.col)
+    }
+
+    fn peek(&mut self) -> Result<Option<u8>, ExtractError> {
+        match self.r.fill_buf() {
+            Ok(b) => Ok(b.first().copied()),
+            Err(_) => Err(self.io()),
+        }
+    }
+
+    fn advance_over(line: &mut usize, col: &mut usize, bytes: &[u8]) {
+        match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(last) => {
+                *line += bytes.iter().filter(|&&b| b == b'\n').count();
+                *col = bytes.len() - last;
+            }
+            None => *col += bytes.len(),
+        }
+    }
+
+    fn bump(&mut self) {
+        if let Ok(Some(b)) = self.peek() {
+            Self::advance_over(&mut self.line, &mut self.col, &[b]);
+            self.r.consume(1);
+        }
+    }
+
+    fn skip_ws(&mut self) -> Result<(), ExtractError> {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek()? {
+            self.bump();
+        }
+        Ok(())
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), ExtractError> {
+        match self.peek()? {
+            Some(b) if b == byte => {
+                self.bump();
+                Ok(())
+            }
+            Some(_) => Err(self.syntax()),
+            None => Err(self.eof()),
+        }
+    }
+
+    /// Copies one JSON value (starting at the next byte) into `out`: a string, an object or array
+    /// (bracket depth, strings and escapes honoured), or a scalar up to the next delimiter.
+    fn read_value(&mut self, out: &mut Vec<u8>) -> Result<(), ExtractError> {
+        let first = self.peek()?.ok_or_else(|| self.eof())?;
+        let scalar = !matches!(first, b'{' | b'[' | b'"');
+        let mut depth = 0usize;
+        let mut in_str = false;
+        let mut esc = false;
+        let mut started = false;
+        loop {
+            let chunk = match self.r.fill_buf() {
+                Ok(c) => c,
+                Err(_) => return Err(err(ExtractErrorKind::Io, self.line, self.col)),
+            };
+            if chunk.is_empty() {
+                return if scalar && started {
+                    Ok(())
+                } else {
+                    Err(err(ExtractErrorKind::Eof, self.line, self.col))
+                };
+            }
+            let mut done_at = None;
+            for (i, &b) in chunk.iter().enumerate() {
+                if scalar {
+                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                        done_at = Some(i);
+                        break;
+                    }
+                    started = true;
+                    continue;
+                }
+                if in_str {
+                    if esc {
+                        esc = false;
+                    } else if b == b'\\' {
+                        esc = true;
+                    } else if b == b'"' {
+                        in_str = false;
+                        if depth == 0 {
+                            done_at = Some(i + 1);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_str = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            done_at = Some(i + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let n = done_at.unwrap_or(chunk.len());
+            let taken = chunk.get(..n).unwrap_or_default();
+            out.extend_from_slice(taken);
+            Self::advance_over(&mut self.line, &mut self.col, taken);
+            self.r.consume(n);
+            if done_at.is_some() {
+                return if scalar && !started {
+                    Err(self.syntax())
+                } else {
+                    Ok(())
+                };
+            }
+        }
+    }
+}
+
+/// Maps a serde_json error inside a buffer that started at (`line`, `col`) of the input. The
+/// buffer holds a whole value (the scanner found its end), so running out of it is a syntax error.
+fn translate(e: &serde_json::Error, line: usize, col: usize) -> ExtractError {
+    use serde_json::error::Category;
+    let kind = match e.classify() {
+        Category::Io => ExtractErrorKind::Io,
+        Category::Eof | Category::Syntax => ExtractErrorKind::Syntax,
+        Category::Data => ExtractErrorKind::NotAResource,
+    };
+    let (l, c) = if e.line() <= 1 {
+        (line, col + e.column().saturating_sub(1))
+    } else {
+        (line + e.line() - 1, e.column())
+    };
+    err(kind, l, c)
+}
+
+/// Checks that a buffer that started at (`line`, `col`) of the input is UTF-8.
+fn utf8(bytes: &[u8], line: usize, col: usize) -> Result<&str, ExtractError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = crate::extract::utf8_error(bytes, e.valid_up_to());
+        if at.line <= 1 {
+            err(ExtractErrorKind::InvalidUtf8, line, col + at.column - 1)
+        } else {
+            err(ExtractErrorKind::InvalidUtf8, line + at.line - 1, at.column)
+        }
+    })
+}
+
+/// Runs a seed over a buffer that started at (`line`, `col`) of the input.
+fn run<'b, S>(seed: S, bytes: &'b [u8], line: usize, col: usize) -> Result<(), ExtractError>
+where
+    S: DeserializeSeed<'b, Value = ()>,
+{
+    let text = utf8(bytes, line, col)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    seed.deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| translate(&e, line, col))
+}
+
+/// Reads one page from a buffered reader into the engine.
+pub(crate) fn read_page<R: BufRead>(
+    engine: &mut Engine<'_>,
+    reader: R,
+) -> Result<(), ExtractError> {
+    let mut sc = Scanner {
+        r: reader,
+        line: 1,
+        col: 1,
+    };
+    sc.skip_ws()?;
+    match sc.peek()? {
+        None => return Err(sc.eof()),
+        // An array is refused on sight, as the slice path does.
+        Some(b'[') => return Err(err(ExtractErrorKind::NotAResource, sc.line, sc.col)),
+        _ => {}
+    }
+    if sc.peek()? != Some(b'{') {
+        // Not an object: read what there is the slice way, for the same error.
+        let mut rest = Vec::new();
+        let (l, c) = (sc.line, sc.col);
+        if sc.peek()?.is_some() {
+            sc.read_value(&mut rest)?;
+        }
+        sc.skip_ws()?;
+        if sc.peek()?.is_some() {
+            return Err(sc.syntax());
+        }
+        return run(TopSeed { engine }, &rest, l, c);
+    }
+    sc.bump();
+    let mut members: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut resource_type: Option<Option<String>> = None;
+    let mut is_bundle = false;
+    let mut key_buf = Vec::new();
+    let mut value = Vec::new();
+    let mut first = true;
+    loop {
+        sc.skip_ws()?;
+        match sc.peek()? {
+            Some(b'}') => {
+                sc.bump();
+                break;
+            }
+            None => return Err(sc.eof()),
+            Some(_) if first => {}
+            Some(b',') => {
+                sc.bump();
+                sc.skip_ws()?;
+            }
+            Some(_) => return Err(sc.syntax()),
+        }
+        first = false;
+        if sc.peek()? != Some(b'"') {
+            return Err(if sc.peek()?.is_none() {
+                sc.eof()
+            } else {
+                sc.syntax()
+            });
+        }
+        key_buf.clear();
+        let (kl, kc) = (sc.line, sc.col);
+        sc.read_value(&mut key_buf)?;
+        let key: String =
+            serde_json::from_str(utf8(&key_buf, kl, kc)?).map_err(|e| translate(&e, kl, kc))?;
+        sc.skip_ws()?;
+        sc.expect(b':')?;
+        sc.skip_ws()?;
+        let entries_here =
+            key == "entry" && (resource_type.is_none() || is_bundle) && sc.peek()? == Some(b'[');
+        if entries_here {
+            is_bundle = true;
+            sc.bump();
+            let mut index = engine.next_entry_index();
+            let mut first_item = true;
+            loop {
+                sc.skip_ws()?;
+                match sc.peek()? {
+                    Some(b']') => {
+                        sc.bump();
+                        break;
+                    }
+                    None => return Err(sc.eof()),
+                    Some(_) if first_item => {}
+                    Some(b',') => {
+                        sc.bump();
+                        sc.skip_ws()?;
+                    }
+                    Some(_) => return Err(sc.syntax()),
+                }
+                first_item = false;
+                value.clear();
+                let (l, c) = (sc.line, sc.col);
+                sc.read_value(&mut value)?;
+                run(
+                    EntrySeed {
+                        engine: &mut *engine,
+                        index,
+                    },
+                    &value,
+                    l,
+                    c,
+                )?;
+                index += 1;
+            }
+            engine.set_next_entry_index(index);
+            continue;
+        }
+        value.clear();
+        let (l, c) = (sc.line, sc.col);
+        sc.read_value(&mut value)?;
+        if key == "entry" && (resource_type.is_none() || is_bundle) {
+            // `entry` that is not an array: the slice path reports it.
+            is_bundle = true;
+            run(
+                EntriesSeed {
+                    engine: &mut *engine,
+                },
+                &value,
+                l,
+                c,
+            )?;
+            continue;
+        }
+        // Every member is checked as JSON, as the slice path does.
+        serde_json::from_str::<IgnoredAny>(utf8(&value, l, c)?).map_err(|e| translate(&e, l, c))?;
+        if key == "resourceType" {
+            let t = serde_json::from_slice::<String>(&value).ok();
+            if t.as_deref() == Some("Bundle") {
+                is_bundle = true;
+            }
+            resource_type = Some(t);
+        }
+        if !is_bundle {
+            members.push((key, std::mem::take(&mut value)));
+        }
+    }
+    sc.skip_ws()?;
+    if sc.peek()?.is_some() {
+        return Err(sc.syntax());
+    }
+    if is_bundle {
+        return Ok(());
+    }
+    // A single resource (or no resourceType): rebuild it and read it the slice way.
+    let mut obj = Vec::with_capacity(
+        members
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 4)
+            .sum::<usize>()
+            + 2,
+    );
+    obj.push(b'{');
+    for (i, (k, v)) in members.iter().enumerate() {
+        if i > 0 {
+            obj.push(b',');
+        }
+        // Writing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut obj, k);
+        obj.push(b':');
+        obj.extend_from_slice(v);
+    }
+    obj.push(b'}');
+    run(TopSeed { engine }, &obj, 1, 1)
+}
