@@ -79,11 +79,15 @@ impl<R: BufRead> Scanner<R> {
     }
 
     /// Copies one JSON value (starting at the next byte) into `out`: a string, an object or array
-    /// (bracket depth, strings and escapes honoured), or a scalar up to the next delimiter.
+    /// (brackets matched, strings and escapes honoured; a mismatched bracket ends the copy so
+    /// that serde_json reports it), or a scalar up to the next delimiter. A scalar that runs to
+    /// the end of the input is an error: `Syntax` if the scalar itself is invalid, else `Eof`
+    /// (as serde_json reports it for slice input).
     fn read_value(&mut self, out: &mut Vec<u8>) -> Result<(), ExtractError> {
+        let (l, c) = (self.line, self.col);
         let first = self.peek()?.ok_or_else(|| self.eof())?;
         let scalar = !matches!(first, b'{' | b'[' | b'"');
-        let mut depth = 0usize;
+        let mut closers: Vec<u8> = Vec::new();
         let mut in_str = false;
         let mut esc = false;
         let mut started = false;
@@ -93,16 +97,20 @@ impl<R: BufRead> Scanner<R> {
                 Err(_) => return Err(err(ExtractErrorKind::Io, self.line, self.col)),
             };
             if chunk.is_empty() {
-                return if scalar && started {
-                    Ok(())
-                } else {
-                    Err(err(ExtractErrorKind::Eof, self.line, self.col))
-                };
+                let eof = err(ExtractErrorKind::Eof, self.line, self.col);
+                if scalar {
+                    if let Err(e) = serde_json::from_slice::<IgnoredAny>(out) {
+                        if e.classify() == serde_json::error::Category::Syntax {
+                            return Err(translate(&e, l, c));
+                        }
+                    }
+                }
+                return Err(eof);
             }
             let mut done_at = None;
             for (i, &b) in chunk.iter().enumerate() {
                 if scalar {
-                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                    if matches!(b, b',' | b'}' | b']' | b':' | b' ' | b'\t' | b'\n' | b'\r') {
                         done_at = Some(i);
                         break;
                     }
@@ -116,7 +124,7 @@ impl<R: BufRead> Scanner<R> {
                         esc = true;
                     } else if b == b'"' {
                         in_str = false;
-                        if depth == 0 {
+                        if closers.is_empty() {
                             done_at = Some(i + 1);
                             break;
                         }
@@ -125,13 +133,13 @@ impl<R: BufRead> Scanner<R> {
                 }
                 match b {
                     b'"' => in_str = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            done_at = Some(i + 1);
-                            break;
-                        }
+                    b'{' => closers.push(b'}'),
+                    b'[' => closers.push(b']'),
+                    // The value's last closer, or a mismatched one (serde_json then reports it),
+                    // ends the copy.
+                    b'}' | b']' if closers.pop() != Some(b) || closers.is_empty() => {
+                        done_at = Some(i + 1);
+                        break;
                     }
                     _ => {}
                 }
@@ -211,17 +219,24 @@ pub(crate) fn read_page<R: BufRead>(
         _ => {}
     }
     if sc.peek()? != Some(b'{') {
-        // Not an object: read what there is the slice way, for the same error.
+        // Not an object, so not a resource: read the rest the slice way, for the same error.
         let mut rest = Vec::new();
         let (l, c) = (sc.line, sc.col);
-        if sc.peek()?.is_some() {
-            sc.read_value(&mut rest)?;
+        if std::io::Read::read_to_end(&mut sc.r, &mut rest).is_err() {
+            return Err(sc.io());
         }
-        sc.skip_ws()?;
-        if sc.peek()?.is_some() {
-            return Err(sc.syntax());
-        }
-        return run(TopSeed { engine }, &rest, l, c);
+        let text = utf8(&rest, l, c)?;
+        let mut de = serde_json::Deserializer::from_str(text);
+        return (TopSeed { engine })
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|e| {
+                let mut x = translate(&e, l, c);
+                if e.classify() == serde_json::error::Category::Eof {
+                    x.kind = ExtractErrorKind::Eof;
+                }
+                x
+            });
     }
     sc.bump();
     let mut members: Vec<(String, Vec<u8>)> = Vec::new();

@@ -138,8 +138,10 @@ impl<'r> Extractor<'r> {
         result.map_err(|e| ExtractError::from_json(&e))
     }
 
-    /// Reads one page from a reader, in one pass, holding at most one resource of a type Ocean
-    /// reads at a time: memory does not grow with the Bundle. The reader is buffered internally.
+    /// Reads one page from a reader, in one pass, holding one `entry` at a time: memory does not
+    /// grow with the Bundle. The reader is buffered internally. The result equals
+    /// [`Extractor::add_slice`] on the same bytes; an error has the same kind, its position may
+    /// differ by a column.
     pub fn add_reader<R: Read>(&mut self, reader: R) -> Result<(), ExtractError> {
         // Entries are copied into a buffer and read like slice input.
         self.next_page(true);
