@@ -80,9 +80,9 @@ impl<R: BufRead> Scanner<R> {
 
     /// Copies one JSON value (starting at the next byte) into `out`: a string, an object or array
     /// (brackets matched, strings and escapes honoured; a mismatched bracket ends the copy so
-    /// that serde_json reports it), or a scalar up to the next delimiter. A scalar that runs to
-    /// the end of the input is an error: `Syntax` if the scalar itself is invalid, else `Eof`
-    /// (as serde_json reports it for slice input).
+    /// that serde_json reports it), or a scalar up to the next delimiter. A value cut off by the
+    /// end of the input is an error: `Syntax` if what was read has a syntax error, else `Eof` (as
+    /// serde_json reports it for slice input).
     fn read_value(&mut self, out: &mut Vec<u8>) -> Result<(), ExtractError> {
         let (l, c) = (self.line, self.col);
         let first = self.peek()?.ok_or_else(|| self.eof())?;
@@ -97,12 +97,12 @@ impl<R: BufRead> Scanner<R> {
                 Err(_) => return Err(err(ExtractErrorKind::Io, self.line, self.col)),
             };
             if chunk.is_empty() {
+                // Cut off by the end of input: a syntax error before the cut is reported as
+                // such (as slice input would), anything else is Eof.
                 let eof = err(ExtractErrorKind::Eof, self.line, self.col);
-                if scalar {
-                    if let Err(e) = serde_json::from_slice::<IgnoredAny>(out) {
-                        if e.classify() == serde_json::error::Category::Syntax {
-                            return Err(translate(&e, l, c));
-                        }
+                if let Err(e) = serde_json::from_slice::<IgnoredAny>(out) {
+                    if e.classify() == serde_json::error::Category::Syntax {
+                        return Err(translate(&e, l, c));
                     }
                 }
                 return Err(eof);
@@ -335,7 +335,11 @@ pub(crate) fn read_page<R: BufRead>(
         // Every member is checked as JSON, as the slice path does.
         serde_json::from_str::<IgnoredAny>(utf8(&value, l, c)?).map_err(|e| translate(&e, l, c))?;
         if key == "resourceType" {
-            let t = serde_json::from_slice::<String>(&value).ok();
+            // Read as the slice path reads it (any JSON type; a number out of range is an error).
+            let t = serde_json::from_str::<crate::stream::OptStr<'_>>(utf8(&value, l, c)?)
+                .map_err(|e| translate(&e, l, c))?
+                .0
+                .map(std::borrow::Cow::into_owned);
             if t.as_deref() == Some("Bundle") {
                 is_bundle = true;
             }
