@@ -349,31 +349,33 @@ pub(crate) fn read_page<R: BufRead>(
             members.push((key, std::mem::take(&mut value)));
         }
     }
+    // As for slice input: the resource is decided (not-a-resource reported) before trailing
+    // characters are looked at.
+    if !is_bundle {
+        // A single resource (or no resourceType): rebuild it and read it the slice way.
+        let mut obj = Vec::with_capacity(
+            members
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 4)
+                .sum::<usize>()
+                + 2,
+        );
+        obj.push(b'{');
+        for (i, (k, v)) in members.iter().enumerate() {
+            if i > 0 {
+                obj.push(b',');
+            }
+            // Writing a &str into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut obj, k);
+            obj.push(b':');
+            obj.extend_from_slice(v);
+        }
+        obj.push(b'}');
+        run(TopSeed { engine }, &obj, 1, 1)?;
+    }
     sc.skip_ws()?;
     if sc.peek()?.is_some() {
         return Err(sc.syntax());
     }
-    if is_bundle {
-        return Ok(());
-    }
-    // A single resource (or no resourceType): rebuild it and read it the slice way.
-    let mut obj = Vec::with_capacity(
-        members
-            .iter()
-            .map(|(k, v)| k.len() + v.len() + 4)
-            .sum::<usize>()
-            + 2,
-    );
-    obj.push(b'{');
-    for (i, (k, v)) in members.iter().enumerate() {
-        if i > 0 {
-            obj.push(b',');
-        }
-        // Writing a &str into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut obj, k);
-        obj.push(b':');
-        obj.extend_from_slice(v);
-    }
-    obj.push(b'}');
-    run(TopSeed { engine }, &obj, 1, 1)
+    Ok(())
 }
