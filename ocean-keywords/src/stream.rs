@@ -681,8 +681,8 @@ impl<'de> de::Deserialize<'de> for BpCode {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     }
-                    let codings = map.next_value::<Vec<SystemCodeOrAny>>()?;
-                    for c in codings.into_iter().filter_map(|c| c.0) {
+                    let codings = map.next_value::<LenientCodings>()?.0;
+                    for c in codings {
                         if out.0.is_some() || !SystemClass::of(c.system.as_deref()).matches() {
                             continue;
                         }
@@ -700,12 +700,28 @@ impl<'de> de::Deserialize<'de> for BpCode {
     }
 }
 
-/// A coding inside a list that may hold anything.
-struct SystemCodeOrAny<'de>(Option<SystemCode<'de>>);
+/// `coding` as a list of codings; anything that is not an array reads as empty (lenient).
+#[derive(Default)]
+struct LenientCodings<'de>(Vec<SystemCode<'de>>);
 
-impl<'de> de::Deserialize<'de> for SystemCodeOrAny<'de> {
+impl<'de> de::Deserialize<'de> for LenientCodings<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        SystemCode::deserialize(d).map(|c| SystemCodeOrAny(Some(c)))
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientCodings<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of Codings")
+            }
+            lenient_non_seq!(LenientCodings<'de>);
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(c) = seq.next_element::<SystemCode>()? {
+                    out.push(c);
+                }
+                Ok(LenientCodings(out))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

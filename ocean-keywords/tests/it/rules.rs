@@ -1786,3 +1786,18 @@ fn extract_bundle_agrees_with_bytes() {
     let c = extract_with(bytes, &Rules::default()).unwrap();
     assert_eq!(a, c);
 }
+
+/// A member of the wrong JSON type anywhere in an Observation is treated as absent, never an
+/// error (found by fuzzing: `coding` as a number inside a blood-pressure component).
+#[test]
+fn wrong_json_types_inside_observation_components_are_absent() {
+    let bundle = br#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Observation",
+        "status":"final","code":{"coding":[{"system":"http://loinc.org","code":"35094-2"}]},
+        "effectiveDateTime":"2020-01-01",
+        "component":[{"code":{"coding":3},"valueQuantity":{"value":120,"unit":"mm[Hg]"}},
+                     {"code":{"coding":{"code":"8462-4"}},"valueQuantity":"80"},
+                     {"code":"8480-6","valueQuantity":{"value":"x"}}],
+        "valueQuantity":{"value":118,"unit":"mm[Hg]"}}}]}"#;
+    let out = ocean_keywords::extract(bundle).unwrap();
+    assert_eq!(out.latest("bp"), Some(("118 mm[Hg]", "2020-01-01")));
+}
