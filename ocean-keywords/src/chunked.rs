@@ -8,7 +8,7 @@
 
 use crate::engine::Engine;
 use crate::extract::{ExtractError, ExtractErrorKind};
-use crate::stream::{EntriesSeed, EntrySeed, TopSeed};
+use crate::stream::{EntriesSeed, EntrySeed, ObjectWriter, TopSeed};
 use serde::de::{DeserializeSeed, IgnoredAny};
 use std::io::BufRead;
 
@@ -353,24 +353,12 @@ pub(crate) fn read_page<R: BufRead>(
     // characters are looked at.
     if !is_bundle {
         // A single resource (or no resourceType): rebuild it and read it the slice way.
-        let mut obj = Vec::with_capacity(
-            members
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 4)
-                .sum::<usize>()
-                + 2,
-        );
-        obj.push(b'{');
-        for (i, (k, v)) in members.iter().enumerate() {
-            if i > 0 {
-                obj.push(b',');
-            }
-            // Writing a &str into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut obj, k);
-            obj.push(b':');
-            obj.extend_from_slice(v);
+        let mut obj =
+            ObjectWriter::with_capacity(members.iter().map(|(k, v)| k.len() + v.len() + 4).sum());
+        for (k, v) in &members {
+            obj.member(k, v);
         }
-        obj.push(b'}');
+        let obj = obj.finish();
         run(TopSeed { engine }, &obj, 1, 1)?;
     }
     sc.skip_ws()?;

@@ -19,6 +19,7 @@
 
 use crate::extract::{ExtractError, ExtractErrorKind, Extractor};
 use crate::rules::Rules;
+use crate::stream::ObjectWriter;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -95,39 +96,23 @@ pub fn prune_pages(pages: &[&[u8]], rules: &Rules) -> Result<Pruned, ExtractErro
             entries_after: 0,
         });
     }
-    let mut out = Vec::with_capacity(
-        kept_entries
-            .iter()
-            .map(|e| e.get().len() + 1)
-            .sum::<usize>()
-            + 128,
-    );
-    out.push(b'{');
-    let mut first = true;
-    for (k, v) in first_members.unwrap_or_default() {
-        if matches!(&*k, "total" | "link") {
-            continue;
-        }
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        // Writing a &str into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut out, &*k);
-        out.push(b':');
-        out.extend_from_slice(v.get().as_bytes());
-    }
-    if !first {
-        out.push(b',');
-    }
-    out.extend_from_slice(b"\"entry\":[");
+    let mut entries = Vec::with_capacity(kept_entries.iter().map(|e| e.get().len() + 1).sum());
+    entries.push(b'[');
     for (i, e) in kept_entries.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            entries.push(b',');
         }
-        out.extend_from_slice(e.get().as_bytes());
+        entries.extend_from_slice(e.get().as_bytes());
     }
-    out.extend_from_slice(b"]}");
+    entries.push(b']');
+    let mut obj = ObjectWriter::with_capacity(entries.len() + 256);
+    for (k, v) in first_members.unwrap_or_default() {
+        if !matches!(&*k, "total" | "link") {
+            obj.member(&k, v.get().as_bytes());
+        }
+    }
+    obj.member("entry", &entries);
+    let out = obj.finish();
     Ok(Pruned {
         json: out,
         entries_before: before,

@@ -31,61 +31,69 @@ pub(crate) const NOT_A_RESOURCE: &str = "\u{0}not-a-resource";
 // ---------------------------------------------------------------------------------------------
 // Small lenient building blocks
 
-/// Implements every non-map visit as "ignore": scalars give the default value, sequences are
-/// drained.
-macro_rules! lenient_non_map {
-    ($out:ty) => {
+/// Implements the scalar visits (`bool`, numbers, `null`, and `str` unless `@no_str`) with one
+/// body; `$s` names `self` inside it.
+macro_rules! on_scalars {
+    ($out:ty, |$s:ident| $body:expr) => {
+        on_scalars!(@no_str $out, |$s| $body);
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<$out, E> {
+            let $s = self;
+            $body
+        }
+    };
+    (@no_str $out:ty, |$s:ident| $body:expr) => {
         fn visit_bool<E: de::Error>(self, _: bool) -> Result<$out, E> {
-            Ok(Default::default())
+            let $s = self;
+            $body
         }
         fn visit_i64<E: de::Error>(self, _: i64) -> Result<$out, E> {
-            Ok(Default::default())
+            let $s = self;
+            $body
         }
         fn visit_u64<E: de::Error>(self, _: u64) -> Result<$out, E> {
-            Ok(Default::default())
+            let $s = self;
+            $body
         }
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<$out, E> {
-            Ok(Default::default())
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<$out, E> {
-            Ok(Default::default())
+            let $s = self;
+            $body
         }
         fn visit_unit<E: de::Error>(self) -> Result<$out, E> {
-            Ok(Default::default())
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<$out, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(Default::default())
+            let $s = self;
+            $body
         }
     };
 }
 
-/// Like [`lenient_non_map`] but for visitors that want arrays: everything but a sequence is
-/// ignored.
-macro_rules! lenient_non_seq {
-    ($out:ty) => {
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<$out, E> {
-            Ok(Default::default())
+/// Drains an array or an object that is not wanted and returns `$value`.
+macro_rules! drain {
+    (seq, $out:ty, $value:expr) => {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<$out, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok($value)
         }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<$out, E> {
-            Ok(Default::default())
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<$out, E> {
-            Ok(Default::default())
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<$out, E> {
-            Ok(Default::default())
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<$out, E> {
-            Ok(Default::default())
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<$out, E> {
-            Ok(Default::default())
-        }
+    };
+    (map, $out:ty, $value:expr) => {
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<$out, A::Error> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(Default::default())
+            Ok($value)
         }
+    };
+}
+
+/// For visitors that want an object: anything else gives the default value.
+macro_rules! lenient_non_map {
+    ($out:ty) => {
+        on_scalars!($out, |_s| Ok(Default::default()));
+        drain!(seq, $out, Default::default());
+    };
+}
+
+/// For visitors that want an array: anything else gives the default value.
+macro_rules! lenient_non_seq {
+    ($out:ty) => {
+        on_scalars!($out, |_s| Ok(Default::default()));
+        drain!(map, $out, Default::default());
     };
 }
 
@@ -110,29 +118,9 @@ impl<'de> de::Deserialize<'de> for OptStr<'de> {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(OptStr(Some(Cow::Owned(v.to_owned()))))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(OptStr(None))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(OptStr(None))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(OptStr(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(OptStr(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(OptStr(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(OptStr(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(OptStr(None))
-            }
+            on_scalars!(@no_str OptStr<'de>, |_s| Ok(OptStr(None)));
+            drain!(seq, OptStr<'de>, OptStr(None));
+            drain!(map, OptStr<'de>, OptStr(None));
         }
         d.deserialize_any(V)
     }
@@ -1016,22 +1004,21 @@ fn dispatch<'de, A: MapAccess<'de>>(
         return read_observation(map, ctx).map(Parsed::Observation);
     }
     if let Some(&ty) = TYPED.iter().find(|&&t| t == resource_type) {
-        let mut buf = Vec::with_capacity(512);
-        buf.extend_from_slice(b"{\"resourceType\":\"");
-        buf.extend_from_slice(ty.as_bytes());
-        buf.push(b'"');
+        let mut obj = ObjectWriter::with_capacity(512);
+        obj.string_member("resourceType", ty);
         while let Some(KeyText(k)) = map.next_key::<KeyText>()? {
             let raw = map.next_value::<Box<RawValue>>()?;
-            push_member(&mut buf, &k, raw.get());
+            obj.member(&k, raw.get().as_bytes());
         }
-        buf.push(b'}');
-        return Ok(match ocean_model::json::from_slice::<Resource>(&buf) {
-            Ok(r) => Parsed::Typed(r),
-            Err(error) => Parsed::Invalid {
-                resource_type: ty,
-                error,
+        return Ok(
+            match ocean_model::json::from_slice::<Resource>(&obj.finish()) {
+                Ok(r) => Parsed::Typed(r),
+                Err(error) => Parsed::Invalid {
+                    resource_type: ty,
+                    error,
+                },
             },
-        });
+        );
     }
     while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
     Ok(match resource_type {
@@ -1041,13 +1028,44 @@ fn dispatch<'de, A: MapAccess<'de>>(
     })
 }
 
-/// Appends `,"key":raw` to a JSON object being built.
-fn push_member(buf: &mut Vec<u8>, key: &str, raw: &str) {
-    buf.push(b',');
-    // Writing a &str to a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *buf, key);
-    buf.push(b':');
-    buf.extend_from_slice(raw.as_bytes());
+/// Builds a JSON object from member names (escaped here) and raw JSON values (copied as they
+/// are): used wherever members read apart are put back together (replay, typed parsing, the
+/// reader's single resources, pruning).
+pub(crate) struct ObjectWriter {
+    buf: Vec<u8>,
+    empty: bool,
+}
+
+impl ObjectWriter {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        let mut buf = Vec::with_capacity(capacity + 2);
+        buf.push(b'{');
+        Self { buf, empty: true }
+    }
+
+    /// Appends `"key":raw`.
+    pub(crate) fn member(&mut self, key: &str, raw: &[u8]) {
+        if !self.empty {
+            self.buf.push(b',');
+        }
+        self.empty = false;
+        // Writing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.buf, key);
+        self.buf.push(b':');
+        self.buf.extend_from_slice(raw);
+    }
+
+    /// Appends `"key":"value"` (the value escaped).
+    pub(crate) fn string_member(&mut self, key: &str, value: &str) {
+        let mut quoted = Vec::with_capacity(value.len() + 2);
+        let _ = serde_json::to_writer(&mut quoted, value);
+        self.member(key, &quoted);
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.buf.push(b'}');
+        self.buf
+    }
 }
 
 /// Members read before `resourceType`, replayed once the type is known.
@@ -1060,15 +1078,14 @@ fn replay(
         index,
         borrow: true,
     };
-    let mut buf = Vec::with_capacity(1024);
-    buf.extend_from_slice(b"{\"resourceType\":");
-    let _ = serde_json::to_writer(&mut buf, resource_type);
+    let mut obj = ObjectWriter::with_capacity(1024);
+    obj.string_member("resourceType", resource_type);
     for (k, raw) in &members {
         if k != "resourceType" {
-            push_member(&mut buf, k, raw.get());
+            obj.member(k, raw.get().as_bytes());
         }
     }
-    buf.push(b'}');
+    let buf = obj.finish();
     let mut de = serde_json::Deserializer::from_slice(&buf);
     match (ResourceSeed { ctx }).deserialize(&mut de) {
         Ok(p) => p.into_owned(),
@@ -1094,24 +1111,7 @@ impl<'de> Visitor<'de> for ResourceSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a FHIR resource")
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Parsed<'de>, E> {
-        Ok(Parsed::NotObject)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Parsed<'de>, E> {
-        Ok(Parsed::NotObject)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Parsed<'de>, E> {
-        Ok(Parsed::NotObject)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Parsed<'de>, E> {
-        Ok(Parsed::NotObject)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Parsed<'de>, E> {
-        Ok(Parsed::NotObject)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Parsed<'de>, E> {
-        Ok(Parsed::NotObject)
-    }
+    on_scalars!(Parsed<'de>, |_s| Ok(Parsed::NotObject));
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed<'de>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Parsed::NotObject)
@@ -1167,24 +1167,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a FHIR Bundle or resource")
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        not_a_resource()
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        not_a_resource()
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        not_a_resource()
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        not_a_resource()
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        not_a_resource()
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        not_a_resource()
-    }
+    on_scalars!((), |_s| not_a_resource());
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
         not_a_resource()
     }
@@ -1270,29 +1253,11 @@ impl<'de> Visitor<'de> for EntriesSeed<'_, '_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Bundle.entry")
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.engine.shape("Bundle.entry is not an array");
+    // `null`, a scalar or an object where the array belongs: reported, skipped.
+    on_scalars!((), |s| {
+        s.engine.shape("Bundle.entry is not an array");
         Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.engine.shape("Bundle.entry is not an array");
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.engine.shape("Bundle.entry is not an array");
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.engine.shape("Bundle.entry is not an array");
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.engine.shape("Bundle.entry is not an array");
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
+    });
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         self.engine.shape("Bundle.entry is not an array");
@@ -1332,36 +1297,11 @@ impl<'de> Visitor<'de> for EntrySeed<'_, '_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Bundle.entry")
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.engine
-            .shape_at(self.index, "Bundle.entry item is not an object");
+    on_scalars!((), |s| {
+        s.engine
+            .shape_at(s.index, "Bundle.entry item is not an object");
         Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.engine
-            .shape_at(self.index, "Bundle.entry item is not an object");
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.engine
-            .shape_at(self.index, "Bundle.entry item is not an object");
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.engine
-            .shape_at(self.index, "Bundle.entry item is not an object");
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.engine
-            .shape_at(self.index, "Bundle.entry item is not an object");
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.engine
-            .shape_at(self.index, "Bundle.entry item is not an object");
-        Ok(())
-    }
+    });
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         self.engine
