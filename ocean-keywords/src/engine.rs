@@ -944,37 +944,23 @@ impl<'r> Engine<'r> {
     // -----------------------------------------------------------------------------------------
     // Finish
 
-    /// Resolves a medication reference by the `ocean_model::Bundle::resolve` rules, among the
-    /// Medications seen.
+    /// Resolves a medication reference among the Medications seen, by the rules and priority of
+    /// `ocean_model::Bundle::resolve_entry` (`ocean_model::bundle::reference_matches`).
     fn resolve_med(&self, reference: &str) -> Option<&MedEntry> {
-        if let Some(m) = self
-            .meds
+        self.meds
             .iter()
-            .find(|m| m.full_url.as_deref() == Some(reference))
-        {
-            return Some(m);
-        }
-        let parsed = ParsedReference::parse(reference);
-        if let Some(uuid) = parsed.uuid() {
-            if let Some(m) = self.meds.iter().find(|m| {
-                m.full_url
-                    .as_deref()
-                    .and_then(|u| ParsedReference::parse(u).uuid())
-                    .is_some_and(|u| u.eq_ignore_ascii_case(uuid))
-            }) {
-                return Some(m);
-            }
-        }
-        if let (Some("Medication"), Some(id)) = (parsed.resource_type(), parsed.id()) {
-            return self.meds.iter().find(|m| {
-                m.id.as_deref() == Some(id)
-                    || m.full_url.as_deref().is_some_and(|u| {
-                        let p = ParsedReference::parse(u);
-                        p.resource_type() == Some("Medication") && p.id() == Some(id)
-                    })
-            });
-        }
-        None
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let step = ocean_model::bundle::reference_matches(
+                    reference,
+                    m.full_url.as_deref(),
+                    Some("Medication"),
+                    m.id.as_deref(),
+                )?;
+                Some((step, i, m))
+            })
+            .min_by_key(|&(step, i, _)| (step, i))
+            .map(|(_, _, m)| m)
     }
 
     /// Ends the extraction. Returns the result and the entries that contributed to it (for

@@ -167,35 +167,21 @@ impl Bundle {
     /// Resolves a reference string to an entry (index and entry) by the rules in the module docs
     /// (steps 2–4; `#id` needs [`Bundle::resolve_from`]).
     pub fn resolve_entry(&self, reference: &str) -> Option<(usize, &BundleEntry)> {
-        let parsed = ParsedReference::parse(reference);
-        if matches!(parsed, ParsedReference::Contained { .. }) || reference.is_empty() {
-            return None;
-        }
-        let by_full_url = self
-            .entry
+        self.entry
             .iter()
-            .position(|e| e.full_url.as_ref().is_some_and(|u| u.as_str() == reference));
-        if let Some(i) = by_full_url {
-            return self.entry.get(i).map(|e| (i, e));
-        }
-        if let Some(uuid) = parsed.uuid() {
-            let found = self.entry.iter().position(|e| {
-                e.full_url
-                    .as_ref()
-                    .and_then(|u| ParsedReference::parse(u.as_str()).uuid())
-                    .is_some_and(|u| u.eq_ignore_ascii_case(uuid))
-            });
-            if let Some(i) = found {
-                return self.entry.get(i).map(|e| (i, e));
-            }
-        }
-        if let (Some(ty), Some(id)) = (parsed.resource_type(), parsed.id()) {
-            let found = self.entry.iter().position(|e| entry_is(e, ty, id));
-            if let Some(i) = found {
-                return self.entry.get(i).map(|e| (i, e));
-            }
-        }
-        None
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let resource = e.resource.as_ref();
+                let step = reference_matches(
+                    reference,
+                    e.full_url.as_ref().map(Uri::as_str),
+                    resource.map(Resource::resource_type),
+                    resource.and_then(Resource::id),
+                )?;
+                Some((step, i, e))
+            })
+            .min_by_key(|&(step, i, _)| (step, i))
+            .map(|(_, i, e)| (i, e))
     }
 
     /// Resolves a reference string to a resource in this Bundle (see the module docs).
@@ -227,14 +213,58 @@ impl Bundle {
     }
 }
 
-fn entry_is(e: &BundleEntry, ty: &str, id: &str) -> bool {
-    if let Some(r) = &e.resource {
-        if r.resource_type() == ty && r.id() == Some(id) {
-            return true;
+/// Which rule of the module docs makes `reference` point at an entry with this `fullUrl`,
+/// resource type and id, if any. Among several matching entries, the lowest step wins, then the
+/// first in Bundle order ([`Bundle::resolve_entry`] does exactly that); code that keeps only some
+/// entries (a streaming reader) gets the same answer by applying the same ordering.
+///
+/// ```
+/// use ocean_model::bundle::{MatchStep, reference_matches};
+/// let uuid = "0b1b4b2e-6f0a-4c3e-9a51-2d7f3c1e8a90";
+/// assert_eq!(reference_matches(&format!("urn:uuid:{uuid}"), Some(uuid), None, None), Some(MatchStep::Uuid));
+/// assert_eq!(reference_matches("Medication/m1", None, Some("Medication"), Some("m1")), Some(MatchStep::TypeAndId));
+/// assert_eq!(reference_matches("#m1", None, Some("Medication"), Some("m1")), None);
+/// ```
+pub fn reference_matches(
+    reference: &str,
+    full_url: Option<&str>,
+    resource_type: Option<&str>,
+    id: Option<&str>,
+) -> Option<MatchStep> {
+    let parsed = ParsedReference::parse(reference);
+    if matches!(parsed, ParsedReference::Contained { .. }) || reference.is_empty() {
+        return None;
+    }
+    if full_url == Some(reference) {
+        return Some(MatchStep::FullUrl);
+    }
+    if let (Some(uuid), Some(u)) = (
+        parsed.uuid(),
+        full_url.and_then(|u| ParsedReference::parse(u).uuid()),
+    ) {
+        if u.eq_ignore_ascii_case(uuid) {
+            return Some(MatchStep::Uuid);
         }
     }
-    e.full_url.as_ref().is_some_and(|u| {
-        let p = ParsedReference::parse(u.as_str());
-        p.resource_type() == Some(ty) && p.id() == Some(id)
-    })
+    if let (Some(ty), Some(want)) = (parsed.resource_type(), parsed.id()) {
+        if resource_type == Some(ty) && id == Some(want) {
+            return Some(MatchStep::TypeAndId);
+        }
+        let tail = full_url.map(ParsedReference::parse);
+        if tail.is_some_and(|p| p.resource_type() == Some(ty) && p.id() == Some(want)) {
+            return Some(MatchStep::TypeAndId);
+        }
+    }
+    None
+}
+
+/// The rule by which a reference matched an entry, in priority order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MatchStep {
+    /// The entry's `fullUrl` equals the reference.
+    FullUrl,
+    /// `urn:uuid:X` ↔ bare UUID `X` (either way round).
+    Uuid,
+    /// `Type/id`: the resource's type and id, or the tail of the entry's `fullUrl`.
+    TypeAndId,
 }
