@@ -210,7 +210,10 @@ fn is_type_name(s: &str) -> bool {
 
 /// Writes a time as a FHIR instant in UTC with whole seconds (`2024-01-31T09:00:00Z`).
 pub fn format_instant(t: OffsetDateTime) -> Result<String, EverythingError> {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    // `checked_to_offset`: near the edge of `time`'s range, `to_offset` would panic.
+    let t = t
+        .checked_to_offset(time::UtcOffset::UTC)
+        .ok_or(EverythingError::TimeOutOfRange)?;
     if !(1..=9999).contains(&t.year()) {
         return Err(EverythingError::TimeOutOfRange);
     }
@@ -721,5 +724,20 @@ mod tests {
         assert_eq!(next_link(&b), None);
         b.link = page_links("https://pos/x", "_offset", 0, 0, 5);
         assert_eq!(next_link(&b), Some("https://pos/x?_offset=1&_count=1"));
+    }
+}
+
+#[cfg(test)]
+mod format_instant_edges {
+    use super::*;
+
+    #[test]
+    fn extreme_times_are_errors_not_panics() {
+        let max = time::PrimitiveDateTime::MAX
+            .assume_offset(time::UtcOffset::from_hms(-23, 0, 0).unwrap());
+        assert!(format_instant(max).is_err());
+        let min = time::PrimitiveDateTime::MIN
+            .assume_offset(time::UtcOffset::from_hms(23, 0, 0).unwrap());
+        assert!(format_instant(min).is_err());
     }
 }
