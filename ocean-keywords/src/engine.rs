@@ -9,13 +9,14 @@ use crate::output::{
 use crate::rules::{ACCEPTED_ATTACHMENT_TYPES, CppSection, NearMiss, Rules};
 use crate::stream::{Ctx, ObsRecord, Parsed, Qty};
 use crate::text::{collapse_ws, concept_text, narrative_plain_text};
+use fnv::FnvHashMap;
 use indexmap::IndexMap;
 use ocean_model::identifiers::HealthNumber;
 use ocean_model::{
     AllergyIntolerance, CodeableConcept, Condition, DocumentReference, Immunization,
     MedicationChoice, MedicationStatement, ParsedReference, Patient, Resource,
 };
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use time::OffsetDateTime;
 
 /// What a tracked code feeds.
@@ -27,40 +28,17 @@ pub(crate) enum Target {
     NearMiss(&'static NearMiss),
 }
 
-/// FNV-1a: codes are a few ASCII bytes, and SipHash's DoS resistance buys nothing for a table
-/// built from our own rules.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
-
 /// Code → target, built once per extraction from the rules.
 #[derive(Debug, Default)]
 pub(crate) struct CodeIndex {
-    map: HashMap<String, Target, FnvBuild>,
+    /// FNV-1a (`fnv`): codes are a few ASCII bytes, and SipHash's DoS resistance buys nothing
+    /// for a table built from our own rules.
+    map: FnvHashMap<String, Target>,
 }
 
 impl CodeIndex {
     fn new(rules: &Rules) -> Self {
-        let mut map = HashMap::with_hasher(FnvBuild::default());
+        let mut map = FnvHashMap::default();
         for (i, r) in rules.latest_rules().iter().enumerate() {
             for c in r.codes() {
                 map.insert(c.clone(), Target::Latest(i));
