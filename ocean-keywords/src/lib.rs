@@ -178,19 +178,23 @@
 #![forbid(unsafe_code)]
 
 mod chunked;
+mod code_index;
 mod engine;
+mod error;
 mod extract;
 mod loinc;
+mod object_writer;
 mod output;
 mod prune;
+mod record;
 mod rules;
+mod sink;
 mod stream;
 mod text;
 
-pub use extract::{
-    ExtractError, ExtractErrorKind, Extractor, extract, extract_bundle, extract_reader,
-    extract_with,
-};
+pub use error::{ExtractError, ExtractErrorKind};
+pub use extract::{Extractor, extract, extract_bundle, extract_reader, extract_with};
+pub use loinc::NearMiss;
 pub use output::{
     AddressInfo, AttachmentInfo, Demographics, Extraction, Finding, FindingCode, HealthNumberInfo,
     Phones, ResourceLocation, Severity, Values, json_schema,
@@ -198,8 +202,7 @@ pub use output::{
 pub use prune::{Pruned, prune, prune_pages};
 pub use rules::{
     ACCEPTED_ATTACHMENT_TYPES, AttachmentLimits, CppSection, KW_ALLERGIES, KW_IMMUNIZATIONS,
-    KW_MEDICATIONS, KW_PAST_HISTORY, KW_PROBLEMS, LOINC_SYSTEM, LatestRule, NearMiss, Rules,
-    RulesError,
+    KW_MEDICATIONS, KW_PAST_HISTORY, KW_PROBLEMS, LOINC_SYSTEM, LatestRule, Rules, RulesError,
 };
 
 /// The resource types extraction reads; everything else is skipped unread (and dropped by
