@@ -17,17 +17,21 @@ pub(crate) type S<'de> = Cow<'de, str>;
 /// A JSON number's exact text, borrowed from a slice input when possible.
 #[derive(Debug)]
 pub(crate) enum RawNum<'de> {
+    /// Borrowed from the input.
     Borrowed(&'de str),
+    /// Copied (reader input, or replayed members).
     Owned(Box<RawValue>),
 }
 
 impl RawNum<'_> {
+    /// The number as written.
     pub(crate) fn get(&self) -> &str {
         match self {
             RawNum::Borrowed(s) => s,
             RawNum::Owned(r) => r.get(),
         }
     }
+    /// The same number, owned.
     pub(crate) fn into_owned(self) -> RawNum<'static> {
         match self {
             RawNum::Borrowed(s) => match RawValue::from_string(s.to_owned()) {
@@ -38,6 +42,7 @@ impl RawNum<'_> {
             RawNum::Owned(r) => RawNum::Owned(r),
         }
     }
+    /// Whether the raw JSON value is a number (not a string, object, ...).
     pub(crate) fn is_number(&self) -> bool {
         self.get()
             .bytes()

@@ -9,7 +9,9 @@ use crate::record::Parsed;
 /// from a reader (everything owned).
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx<'i> {
+    /// The codes an Observation coding is looked up in.
     pub(crate) index: &'i CodeIndex,
+    /// Whether strings and raw numbers may borrow from the input.
     pub(crate) borrow: bool,
 }
 
