@@ -9,6 +9,8 @@ use ocean_model::DocumentReference;
 use std::collections::BTreeSet;
 
 impl Engine<'_> {
+    /// A DocumentReference: each accepted attachment is offered, in Bundle order, within the
+    /// limits.
     pub(super) fn document(&mut self, d: &DocumentReference, loc: LocRef<'_>) {
         let status = d.status.as_ref().map(|s| s.as_str().trim());
         if status != Some("current") {

@@ -9,6 +9,7 @@ use ocean_model::identifiers::HealthNumber;
 use std::collections::BTreeSet;
 
 impl Engine<'_> {
+    /// A Patient: the first one gives the demographics; later ones are only counted.
     pub(super) fn patient(&mut self, p: &Patient, loc: LocRef<'_>) {
         self.patients += 1;
         if self.patient.is_some() {

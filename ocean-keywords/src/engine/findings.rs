@@ -45,6 +45,8 @@ pub(super) struct Acc {
 pub(super) type FindingKey = (FindingCode, &'static str, usize);
 
 impl Engine<'_> {
+    /// Records a finding, or counts it when one of the same key exists (the message is built
+    /// only for the first).
     pub(super) fn note(
         &mut self,
         key: FindingKey,

@@ -20,6 +20,8 @@ pub(super) struct Candidate {
 }
 
 impl<'r> Engine<'r> {
+    /// An Observation's record: considered for each row one of its codes feeds (LOINC or no
+    /// system); near-miss codes and codes under another system are reported.
     pub(super) fn observation(&mut self, rec: &ObsRecord<'_>, loc: LocRef<'_>) {
         let mut matched_rows: Vec<usize> = Vec::new();
         for hit in rec.hits.iter() {
@@ -87,11 +89,13 @@ impl<'r> Engine<'r> {
         }
     }
 
+    /// Row `i` of the rules.
     pub(super) fn rule(&self, i: usize) -> Option<&'r LatestRule> {
         let rules: &'r Rules = self.rules;
         rules.latest_rules().get(i)
     }
 
+    /// Whether the Observation is usable for row `i`, and whether it beats the row's candidate.
     fn consider(&mut self, i: usize, rec: &ObsRecord<'_>, loc: LocRef<'_>) {
         let Some(rule) = self.rule(i) else {
             return;

@@ -29,7 +29,7 @@ pub(super) struct PendingRx {
     display: Option<String>,
     dosage: Option<String>,
     loc: ResourceLocation,
-    /// The CodeableConcept had no text (reported if nothing else gives one).
+    /// `(page, entry)` of the MedicationStatement, for pruning.
     key: Option<(usize, usize)>,
 }
 
@@ -41,6 +41,7 @@ pub(super) struct MedEntry {
     text: Option<String>,
 }
 
+/// The slot of the four eagerly deduplicated lists (medications are deduplicated at the end).
 fn list_slot(section: CppSection) -> Option<usize> {
     match section {
         CppSection::Allergies => Some(0),
@@ -61,6 +62,7 @@ fn status_code(cc: Option<&CodeableConcept>, codes: &[&'static str]) -> Option<&
 }
 
 impl Engine<'_> {
+    /// Reports a resource excluded from its list by a status rule.
     fn excluded(&mut self, section: CppSection, why: &'static str, loc: LocRef<'_>) {
         let ty = section.resource_type();
         let kw = section.keyword();
@@ -72,7 +74,8 @@ impl Engine<'_> {
         );
     }
 
-    pub(super) fn no_text(&mut self, section: CppSection, what: &'static str, loc: LocRef<'_>) {
+    /// Reports a resource that gives no item for lack of text.
+    fn no_text(&mut self, section: CppSection, what: &'static str, loc: LocRef<'_>) {
         let ty = section.resource_type();
         let kw = section.keyword();
         self.note(
@@ -114,6 +117,7 @@ impl Engine<'_> {
         }
     }
 
+    /// An AllergyIntolerance: narrative text, else code and manifestations (`@ptCpp.allg`).
     pub(super) fn allergy(&mut self, a: &AllergyIntolerance, loc: LocRef<'_>) {
         let section = CppSection::Allergies;
         if let Some(s) = status_code(
@@ -163,6 +167,7 @@ impl Engine<'_> {
         self.push_item(section, &text, loc);
     }
 
+    /// A Condition: `@ptCpp.prob` or, when resolved, in remission or inactive, `@ptCpp.pmhx`.
     pub(super) fn condition(&mut self, c: &Condition, loc: LocRef<'_>) {
         let past = status_code(
             c.clinical_status.as_ref(),
@@ -186,6 +191,7 @@ impl Engine<'_> {
         }
     }
 
+    /// An Immunization: vaccine and date (`@ptCpp.immu`).
     pub(super) fn immunization(&mut self, im: &Immunization, loc: LocRef<'_>) {
         let section = CppSection::Immunizations;
         match im.status.as_ref().map(|s| s.as_str().trim()) {
@@ -210,6 +216,8 @@ impl Engine<'_> {
         self.push_item(section, &text, loc);
     }
 
+    /// A MedicationStatement: kept pending until the end, when references can be resolved
+    /// against every Medication of the Bundle (`@ptCpp.rx`).
     pub(super) fn med_statement(&mut self, m: &MedicationStatement, loc: LocRef<'_>) {
         let section = CppSection::Medications;
         self.med_statements += 1;

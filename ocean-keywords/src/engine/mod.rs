@@ -58,6 +58,7 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 }
 
 impl<'r> Engine<'r> {
+    /// An engine for these rules, before the first page.
     pub(crate) fn new(rules: &'r Rules) -> Self {
         Self {
             rules,
