@@ -1,14 +1,15 @@
-//! Streaming from `std::io::Read` at slice speed: the top level of the Bundle is scanned here, and
-//! each `entry` item is copied into a reused buffer and read by the same serde visitors as slice
-//! input. Memory holds one entry at a time (plus the Bundle's small top-level members).
+//! The chunked reader: from `std::io::Read` at slice speed. The top level of the Bundle is scanned
+//! here, and each `entry` item is copied into a reused buffer and read by the same serde visitors
+//! as slice input. Memory holds one entry at a time (plus the Bundle's small top-level members).
 //!
 //! The scanner only finds where values end (strings, escapes, bracket depth); every byte it hands
 //! over is then parsed by serde_json, so invalid JSON is still an error. Positions in errors are
 //! translated back to the input's line and column.
 
-use crate::engine::Engine;
-use crate::extract::{ExtractError, ExtractErrorKind};
-use crate::stream::{EntriesSeed, EntrySeed, ObjectWriter, TopSeed};
+use crate::error::{ExtractError, ExtractErrorKind, utf8_error};
+use crate::object_writer::ObjectWriter;
+use crate::sink::Sink;
+use crate::stream::{EntriesSeed, EntrySeed, OptStr, TopSeed};
 use serde::de::{DeserializeSeed, IgnoredAny};
 use std::io::BufRead;
 
@@ -180,7 +181,7 @@ fn translate(e: &serde_json::Error, line: usize, col: usize) -> ExtractError {
 /// Checks that a buffer that started at (`line`, `col`) of the input is UTF-8.
 fn utf8(bytes: &[u8], line: usize, col: usize) -> Result<&str, ExtractError> {
     std::str::from_utf8(bytes).map_err(|e| {
-        let at = crate::extract::utf8_error(bytes, e.valid_up_to());
+        let at = utf8_error(bytes, e.valid_up_to());
         if at.line <= 1 {
             err(ExtractErrorKind::InvalidUtf8, line, col + at.column - 1)
         } else {
@@ -201,9 +202,9 @@ where
         .map_err(|e| translate(&e, line, col))
 }
 
-/// Reads one page from a buffered reader into the engine.
-pub(crate) fn read_page<R: BufRead>(
-    engine: &mut Engine<'_>,
+/// Reads one page from a buffered reader into the sink.
+pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
+    sink: &mut K,
     reader: R,
 ) -> Result<(), ExtractError> {
     let mut sc = Scanner {
@@ -227,7 +228,7 @@ pub(crate) fn read_page<R: BufRead>(
         }
         let text = utf8(&rest, l, c)?;
         let mut de = serde_json::Deserializer::from_str(text);
-        return (TopSeed { engine })
+        return (TopSeed { sink })
             .deserialize(&mut de)
             .and_then(|()| de.end())
             .map_err(|e| {
@@ -281,7 +282,7 @@ pub(crate) fn read_page<R: BufRead>(
         if entries_here {
             is_bundle = true;
             sc.bump();
-            let mut index = engine.next_entry_index();
+            let mut index = sink.next_entry_index();
             let mut first_item = true;
             loop {
                 sc.skip_ws()?;
@@ -304,7 +305,7 @@ pub(crate) fn read_page<R: BufRead>(
                 sc.read_value(&mut value)?;
                 run(
                     EntrySeed {
-                        engine: &mut *engine,
+                        sink: &mut *sink,
                         index,
                     },
                     &value,
@@ -313,7 +314,7 @@ pub(crate) fn read_page<R: BufRead>(
                 )?;
                 index += 1;
             }
-            engine.set_next_entry_index(index);
+            sink.set_next_entry_index(index);
             continue;
         }
         value.clear();
@@ -322,21 +323,14 @@ pub(crate) fn read_page<R: BufRead>(
         if key == "entry" && (resource_type.is_none() || is_bundle) {
             // `entry` that is not an array: the slice path reports it.
             is_bundle = true;
-            run(
-                EntriesSeed {
-                    engine: &mut *engine,
-                },
-                &value,
-                l,
-                c,
-            )?;
+            run(EntriesSeed { sink: &mut *sink }, &value, l, c)?;
             continue;
         }
         // Every member is checked as JSON, as the slice path does.
         serde_json::from_str::<IgnoredAny>(utf8(&value, l, c)?).map_err(|e| translate(&e, l, c))?;
         if key == "resourceType" {
             // Read as the slice path reads it (any JSON type; a number out of range is an error).
-            let t = serde_json::from_str::<crate::stream::OptStr<'_>>(utf8(&value, l, c)?)
+            let t = serde_json::from_str::<OptStr<'_>>(utf8(&value, l, c)?)
                 .map_err(|e| translate(&e, l, c))?
                 .0
                 .map(std::borrow::Cow::into_owned);
@@ -359,7 +353,7 @@ pub(crate) fn read_page<R: BufRead>(
             obj.member(k, v);
         }
         let obj = obj.finish();
-        run(TopSeed { engine }, &obj, 1, 1)?;
+        run(TopSeed { sink }, &obj, 1, 1)?;
     }
     sc.skip_ws()?;
     if sc.peek()?.is_some() {

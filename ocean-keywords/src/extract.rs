@@ -1,81 +1,15 @@
 //! Entry points: one Bundle (bytes, reader or `ocean_model::Bundle`), or several pages through an
 //! [`Extractor`].
 
+use crate::chunked;
 use crate::engine::Engine;
+use crate::error::{ExtractError, ExtractErrorKind};
 use crate::output::Extraction;
 use crate::rules::Rules;
 use crate::stream::TopSeed;
 use serde::de::DeserializeSeed;
 use std::collections::BTreeSet;
 use std::io::{BufReader, Read};
-
-/// Why extraction stopped. Only input that is not JSON, not a JSON object, or unreadable stops it;
-/// everything else is a [`crate::Finding`]. `Display` and `Debug` carry no input text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} (line {line}, column {column})")]
-#[non_exhaustive]
-pub struct ExtractError {
-    /// What went wrong.
-    pub kind: ExtractErrorKind,
-    /// 1-based line of the problem (0 when unknown).
-    pub line: usize,
-    /// 1-based column of the problem (0 when unknown).
-    pub column: usize,
-}
-
-/// The kinds of [`ExtractError`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ExtractErrorKind {
-    /// Not valid JSON (including nesting deeper than 128 levels).
-    #[error("not valid JSON")]
-    Syntax,
-    /// The input ended in the middle of a value.
-    #[error("unexpected end of input")]
-    Eof,
-    /// Reading failed.
-    #[error("the input could not be read")]
-    Io,
-    /// Valid JSON, but not a FHIR Bundle or resource (not an object, or no `resourceType`).
-    #[error("not a FHIR Bundle or resource")]
-    NotAResource,
-    /// Not UTF-8 (JSON must be; the position is the first invalid byte).
-    #[error("not valid UTF-8")]
-    InvalidUtf8,
-}
-
-impl ExtractError {
-    fn from_json(e: &serde_json::Error) -> Self {
-        use serde_json::error::Category;
-        let kind = match e.classify() {
-            Category::Io => ExtractErrorKind::Io,
-            Category::Eof => ExtractErrorKind::Eof,
-            Category::Syntax => ExtractErrorKind::Syntax,
-            // Our visitors raise only the not-a-resource marker (`stream::NOT_A_RESOURCE`).
-            Category::Data => ExtractErrorKind::NotAResource,
-        };
-        Self {
-            kind,
-            line: e.line(),
-            column: e.column(),
-        }
-    }
-}
-
-/// The position of the first invalid UTF-8 byte in `bytes`, as an error.
-pub(crate) fn utf8_error(bytes: &[u8], valid_up_to: usize) -> ExtractError {
-    let before = bytes.get(..valid_up_to).unwrap_or_default();
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    let column = 1 + before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(before.len(), |p| before.len() - p - 1);
-    ExtractError {
-        kind: ExtractErrorKind::InvalidUtf8,
-        line,
-        column,
-    }
-}
 
 /// Extracts with several pages of the same patient's `$everything` (Bundle `next` links), or from
 /// a mix of bytes, readers and parsed Bundles. Pages are read in the order given and behave as one
@@ -127,11 +61,11 @@ impl<'r> Extractor<'r> {
         // Input that is not UTF-8 is an error; it is read the way a reader is, so that the error
         // is the same one (the first problem in the input, syntax or encoding).
         let Ok(text) = std::str::from_utf8(bytes) else {
-            return crate::chunked::read_page(&mut self.engine, bytes);
+            return chunked::read_page(&mut self.engine, bytes);
         };
         let mut de = serde_json::Deserializer::from_str(text);
         let result = TopSeed {
-            engine: &mut self.engine,
+            sink: &mut self.engine,
         }
         .deserialize(&mut de)
         .and_then(|()| de.end());
@@ -170,7 +104,7 @@ impl<'r> Extractor<'r> {
             head
         };
         let reader = BufReader::with_capacity(64 * 1024, std::io::Read::chain(head, reader));
-        crate::chunked::read_page(&mut self.engine, reader)
+        chunked::read_page(&mut self.engine, reader)
     }
 
     /// Reads one page from a parsed Bundle (or any resource). It is serialized and read by the

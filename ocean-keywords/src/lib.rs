@@ -150,8 +150,9 @@
 //! * DocumentReference with status `current`; one attachment per `content[].attachment` that has
 //!   inline `data` or a `url`. Title: `attachment.title`, else the DocumentReference's
 //!   `description`. Size: `attachment.size`, else the decoded length of `data`.
-//! * Type: `contentType` (parameters and case ignored; `image/jpg` read as `image/jpeg`), or, when
-//!   absent, the file extension of the title or URL. Ocean accepts pdf, txt, jpg/jpeg, png,
+//! * Type: `contentType` (parameters and case ignored; `image/jpg` and `image/pjpeg` read as
+//!   `image/jpeg`, `image/tif` as `image/tiff`, `audio/mp3` as `audio/mpeg`), or, when absent, the
+//!   file extension of the title or URL. Ocean accepts pdf, txt, jpg/jpeg, png,
 //!   tif/tiff, mp3, mp4; anything else is refused (`attachment-type-refused`).
 //! * Limits: 10 MB per file, 50 MB per referral, counted in Bundle order ([`AttachmentLimits`];
 //!   *our choice*: MB = 10^6 bytes, the stricter reading). A URL without `size` cannot be checked
@@ -177,20 +178,32 @@
 
 #![forbid(unsafe_code)]
 
+// Inside, data flows one way: bytes → entries → records → engine → output.
+// * `extract` (the entry points) hands bytes to `stream` (slices) or to `chunked` (readers, one
+//   `entry` at a time, then `stream`). `stream` turns each resource into a `record::Parsed` and
+//   hands it to a `sink::Sink`; the `engine` implements it, one submodule per section of the
+//   docs above, and builds the `output` types.
+// * The tables: `rules` (the rule set), `loinc` (seed codes and near-misses), `code_index` (code →
+//   row, for the reader). `error`: why extraction stops. `prune` reruns extraction and keeps the
+//   entries that contributed. `text` and `object_writer` are shared helpers.
 mod chunked;
+mod code_index;
 mod engine;
+mod error;
 mod extract;
 mod loinc;
+mod object_writer;
 mod output;
 mod prune;
+mod record;
 mod rules;
+mod sink;
 mod stream;
 mod text;
 
-pub use extract::{
-    ExtractError, ExtractErrorKind, Extractor, extract, extract_bundle, extract_reader,
-    extract_with,
-};
+pub use error::{ExtractError, ExtractErrorKind};
+pub use extract::{Extractor, extract, extract_bundle, extract_reader, extract_with};
+pub use loinc::NearMiss;
 pub use output::{
     AddressInfo, AttachmentInfo, Demographics, Extraction, Finding, FindingCode, HealthNumberInfo,
     Phones, ResourceLocation, Severity, Values, json_schema,
@@ -198,8 +211,7 @@ pub use output::{
 pub use prune::{Pruned, prune, prune_pages};
 pub use rules::{
     ACCEPTED_ATTACHMENT_TYPES, AttachmentLimits, CppSection, KW_ALLERGIES, KW_IMMUNIZATIONS,
-    KW_MEDICATIONS, KW_PAST_HISTORY, KW_PROBLEMS, LOINC_SYSTEM, LatestRule, NearMiss, Rules,
-    RulesError,
+    KW_MEDICATIONS, KW_PAST_HISTORY, KW_PROBLEMS, LOINC_SYSTEM, LatestRule, Rules, RulesError,
 };
 
 /// The resource types extraction reads; everything else is skipped unread (and dropped by

@@ -1,7 +1,18 @@
 //! The seed LOINC table and the near-miss codes. Long common names are LOINC's (loinc.org); the
 //! sources are listed in `ocean-keywords/LOINC.md`.
 
-use crate::rules::NearMiss;
+/// A LOINC code that a POS is likely to send for a concept Ocean reads under another code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NearMiss {
+    /// The code a POS sends.
+    pub code: &'static str,
+    /// Its LOINC long common name.
+    pub name: &'static str,
+    /// The suffix of the keyword it is mistaken for (`cr` for 2160-0).
+    pub suffix: &'static str,
+    /// How it differs from the seed code (`serum or plasma, not blood`).
+    pub why: &'static str,
+}
 
 /// (suffix, seed code, row name, LOINC long common name), in the seed's order (DRO integration
 /// guide, "Ocean Keywords"). Two ketone codes could not be checked against a LOINC source.

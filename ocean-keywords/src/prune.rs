@@ -17,9 +17,10 @@
 //! Invariant (property-tested): `extract(prune(b)).values() == extract(b).values()`. Findings are
 //! not part of it: they describe the input, and pruning removes what they talk about.
 
-use crate::extract::{ExtractError, ExtractErrorKind, Extractor};
+use crate::error::{ExtractError, ExtractErrorKind};
+use crate::extract::Extractor;
+use crate::object_writer::ObjectWriter;
 use crate::rules::Rules;
-use crate::stream::ObjectWriter;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;

@@ -14,7 +14,7 @@
 //! # Ok::<(), ocean_keywords::RulesError>(())
 //! ```
 
-use crate::loinc;
+use crate::loinc::{self, NearMiss};
 
 /// The LOINC code system URI. An Observation coding matches a rule's code only with this system
 /// or with no system at all.
@@ -125,19 +125,6 @@ impl LatestRule {
     pub fn date_keyword(&self) -> String {
         format!("@ptLatestDate.{}", self.suffix)
     }
-}
-
-/// A LOINC code that a POS is likely to send for a concept Ocean reads under another code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NearMiss {
-    /// The code a POS sends.
-    pub code: &'static str,
-    /// Its LOINC long common name.
-    pub name: &'static str,
-    /// The suffix of the keyword it is mistaken for (`cr` for 2160-0).
-    pub suffix: &'static str,
-    /// How it differs from the seed code (`serum or plasma, not blood`).
-    pub why: &'static str,
 }
 
 /// Ocean's attachment limits (Ocean support article "Attachments": at most 10 MB per attachment

@@ -1,0 +1,37 @@
+//! The streaming reader: one pass over the JSON with serde visitors, no typed model and no
+//! `serde_json::Value` for what is not read.
+//!
+//! * The Bundle is walked entry by entry; each entry's resource is dispatched on `resourceType`
+//!   (read without allocation when it is the first member, as every FHIR server writes it; when it
+//!   is not, the members are buffered as raw JSON and replayed).
+//! * Resource types Ocean does not read are skipped with `IgnoredAny` (a syntax check, nothing
+//!   kept).
+//! * Observations, the bulk of a long chart, are read field by field into
+//!   [`crate::record::ObsRecord`], which borrows strings from the input when it can and keeps only
+//!   the members the rules use.
+//! * The other types Ocean reads (Patient, AllergyIntolerance, Condition, Immunization,
+//!   MedicationStatement, Medication, DocumentReference) are few; their members are captured as raw
+//!   JSON and parsed with `ocean_model`, so an invalid one is reported and skipped without
+//!   stopping the rest.
+//!
+//! The visitors are lenient: a member with an unexpected JSON type is treated as absent. Only
+//! invalid JSON stops the pass.
+//!
+//! Each resource read becomes a [`crate::record::Parsed`] record handed to a
+//! [`crate::sink::Sink`] (the engine); the reader never calls into the rules.
+//!
+//! * `lenient`: the lenient building blocks (scalar/array/object fallbacks, strings, keys);
+//! * `values`: FHIR datatypes read for their parts (Quantity, CodeableConcept, Coding, numbers);
+//! * `observation`: an Observation's members into an `ObsRecord`;
+//! * `resource`: one resource, dispatched on `resourceType`;
+//! * `bundle`: the top-level value and `Bundle.entry`.
+
+#[macro_use]
+mod lenient;
+mod bundle;
+mod observation;
+mod resource;
+mod values;
+
+pub(crate) use bundle::{EntriesSeed, EntrySeed, TopSeed};
+pub(crate) use lenient::OptStr;

@@ -1,0 +1,330 @@
+//! An Observation read field by field into an [`ObsRecord`]: status, the tracked codes, the
+//! dates, the value, and the blood-pressure components.
+
+use super::lenient::{KeySeed, OptStr, non_empty};
+use super::values::{LenientCodings, NumSeed, QtySeed, SystemCode};
+use crate::code_index::CodeIndex;
+use crate::loinc::{DIASTOLIC, SYSTOLIC};
+use crate::record::{BpComponent, ConceptParts, Hit, Hits, ObsRecord, Qty, S, SystemClass};
+use crate::sink::Ctx;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// `Observation.code`: collects the codings whose code is in the index.
+struct CodeSeed<'i> {
+    index: &'i CodeIndex,
+    hits: &'i mut Hits,
+}
+
+impl<'de> DeserializeSeed<'de> for CodeSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CodeSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a CodeableConcept")
+    }
+    lenient_non_map!(());
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(is_coding) = map.next_key_seed(KeySeed(|k| k == "coding"))? {
+            if is_coding {
+                map.next_value_seed(CodingsSeed {
+                    index: self.index,
+                    hits: &mut *self.hits,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct CodingsSeed<'i> {
+    index: &'i CodeIndex,
+    hits: &'i mut Hits,
+}
+
+impl<'de> DeserializeSeed<'de> for CodingsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CodingsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of Codings")
+    }
+    lenient_non_seq!(());
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(c) = seq.next_element::<SystemCode>()? {
+            if let Some(code) = c.code.as_deref() {
+                if let Some(target) = self.index.get(code.trim()) {
+                    self.hits.push(Hit {
+                        target,
+                        system: SystemClass::of(c.system.as_deref()),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ComponentsSeed {
+    borrow: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ComponentsSeed {
+    type Value = Vec<BpComponent<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        struct V {
+            borrow: bool,
+        }
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<BpComponent<'de>>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of components")
+            }
+            lenient_non_seq!(Vec<BpComponent<'de>>);
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(c) = seq.next_element_seed(ComponentSeed {
+                    borrow: self.borrow,
+                })? {
+                    if let Some(systolic) = c.systolic {
+                        out.push(BpComponent {
+                            systolic,
+                            quantity: c.quantity,
+                        });
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V {
+            borrow: self.borrow,
+        })
+    }
+}
+
+#[derive(Default)]
+struct Component<'de> {
+    /// `Some(true)` systolic, `Some(false)` diastolic, `None` anything else.
+    systolic: Option<bool>,
+    quantity: Option<Qty<'de>>,
+}
+
+#[derive(Default)]
+struct BpCode(Option<bool>);
+
+impl<'de> de::Deserialize<'de> for BpCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BpCode;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a CodeableConcept")
+            }
+            lenient_non_map!(BpCode);
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BpCode, A::Error> {
+                let mut out = BpCode(None);
+                while let Some(is_coding) = map.next_key_seed(KeySeed(|k| k == "coding"))? {
+                    if !is_coding {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    let codings = map.next_value::<LenientCodings>()?.0;
+                    for c in codings {
+                        if out.0.is_some() || !SystemClass::of(c.system.as_deref()).matches() {
+                            continue;
+                        }
+                        out.0 = match c.code.as_deref().map(str::trim) {
+                            Some(SYSTOLIC) => Some(true),
+                            Some(DIASTOLIC) => Some(false),
+                            _ => None,
+                        };
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+struct ComponentSeed {
+    borrow: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ComponentSeed {
+    type Value = Component<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Component<'de>, D::Error> {
+        struct V {
+            borrow: bool,
+        }
+        impl<'de> Visitor<'de> for V {
+            type Value = Component<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an Observation.component")
+            }
+            lenient_non_map!(Component<'de>);
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut c = Component::default();
+                while let Some(k) = map.next_key_seed(KeySeed(|k| match k {
+                    "code" => 1u8,
+                    "valueQuantity" => 2,
+                    _ => 0,
+                }))? {
+                    match k {
+                        1 => c.systolic = map.next_value::<BpCode>()?.0,
+                        2 => {
+                            c.quantity = Some(map.next_value_seed(QtySeed {
+                                borrow: self.borrow,
+                            })?);
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(c)
+            }
+        }
+        d.deserialize_any(V {
+            borrow: self.borrow,
+        })
+    }
+}
+
+/// `effectivePeriod.start`.
+#[derive(Default)]
+struct PeriodStart<'de>(Option<S<'de>>);
+
+impl<'de> de::Deserialize<'de> for PeriodStart<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PeriodStart<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Period")
+            }
+            lenient_non_map!(PeriodStart<'de>);
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = PeriodStart(None);
+                while let Some(is_start) = map.next_key_seed(KeySeed(|k| k == "start"))? {
+                    if is_start {
+                        out.0 = map.next_value::<OptStr>()?.0;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+enum ObsField {
+    Status,
+    Code,
+    EffectiveDateTime,
+    EffectivePeriod,
+    EffectiveInstant,
+    Issued,
+    ValueQuantity,
+    ValueString,
+    ValueCodeableConcept,
+    ValueInteger,
+    ValueOther,
+    Component,
+    DataAbsentReason,
+    Other,
+}
+
+fn obs_field(k: &str) -> ObsField {
+    match k {
+        "status" => ObsField::Status,
+        "code" => ObsField::Code,
+        "effectiveDateTime" => ObsField::EffectiveDateTime,
+        "effectivePeriod" => ObsField::EffectivePeriod,
+        "effectiveInstant" => ObsField::EffectiveInstant,
+        "issued" => ObsField::Issued,
+        "valueQuantity" => ObsField::ValueQuantity,
+        "valueString" => ObsField::ValueString,
+        "valueCodeableConcept" => ObsField::ValueCodeableConcept,
+        "valueInteger" => ObsField::ValueInteger,
+        "component" => ObsField::Component,
+        "dataAbsentReason" => ObsField::DataAbsentReason,
+        k if k.starts_with("value")
+            && k.len() > 5
+            && k.as_bytes().get(5).is_some_and(u8::is_ascii_uppercase) =>
+        {
+            ObsField::ValueOther
+        }
+        _ => ObsField::Other,
+    }
+}
+
+/// Reads the rest of an Observation (after `resourceType`).
+pub(crate) fn read_observation<'de, A: MapAccess<'de>>(
+    mut map: A,
+    ctx: Ctx<'_>,
+) -> Result<ObsRecord<'de>, A::Error> {
+    let index = ctx.index;
+    let borrow = ctx.borrow;
+    let mut rec = ObsRecord::default();
+    while let Some(k) = map.next_key_seed(KeySeed(obs_field))? {
+        match k {
+            ObsField::Status => rec.status = non_empty(map.next_value::<OptStr>()?.0),
+            ObsField::Code => map.next_value_seed(CodeSeed {
+                index,
+                hits: &mut rec.hits,
+            })?,
+            ObsField::EffectiveDateTime => {
+                rec.effective_date_time = non_empty(map.next_value::<OptStr>()?.0);
+            }
+            ObsField::EffectivePeriod => {
+                rec.effective_period_start = non_empty(map.next_value::<PeriodStart>()?.0);
+            }
+            ObsField::EffectiveInstant => {
+                rec.effective_instant = non_empty(map.next_value::<OptStr>()?.0);
+            }
+            ObsField::Issued => rec.issued = non_empty(map.next_value::<OptStr>()?.0),
+            ObsField::ValueQuantity => {
+                rec.value_quantity = Some(map.next_value_seed(QtySeed { borrow })?);
+            }
+            ObsField::ValueString => rec.value_string = map.next_value::<OptStr>()?.0,
+            ObsField::ValueCodeableConcept => {
+                rec.value_concept = Some(map.next_value::<ConceptParts>()?);
+            }
+            ObsField::ValueInteger => {
+                rec.value_integer = map
+                    .next_value_seed(NumSeed { borrow })?
+                    .filter(|r| !r.get().contains(['.', 'e', 'E']));
+            }
+            ObsField::ValueOther => {
+                map.next_value::<IgnoredAny>()?;
+                rec.other_value = true;
+            }
+            ObsField::Component => {
+                rec.components = map.next_value_seed(ComponentsSeed { borrow })?;
+            }
+            ObsField::DataAbsentReason => {
+                map.next_value::<IgnoredAny>()?;
+                rec.data_absent = true;
+            }
+            ObsField::Other => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    Ok(rec)
+}

@@ -1,0 +1,134 @@
+//! One resource, dispatched on `resourceType`: an Observation is read into its record, the other
+//! types Ocean reads are parsed with `ocean_model`, everything else is skipped unread. Members
+//! that come before `resourceType` are buffered and replayed.
+
+use super::lenient::{KeyText, OptStr};
+use super::observation::read_observation;
+use crate::code_index::CodeIndex;
+use crate::object_writer::ObjectWriter;
+use crate::record::{Parsed, S};
+use crate::sink::Ctx;
+use ocean_model::Resource;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// The types read with `ocean_model` (few per chart).
+pub(crate) const TYPED: &[&str] = &[
+    "Patient",
+    "AllergyIntolerance",
+    "Condition",
+    "Immunization",
+    "MedicationStatement",
+    "Medication",
+    "DocumentReference",
+];
+
+/// Reads the members after `resourceType` for a given type.
+fn dispatch<'de, A: MapAccess<'de>>(
+    mut map: A,
+    resource_type: &str,
+    ctx: Ctx<'_>,
+) -> Result<Parsed<'de>, A::Error> {
+    if resource_type == "Observation" {
+        return read_observation(map, ctx).map(Parsed::Observation);
+    }
+    if let Some(&ty) = TYPED.iter().find(|&&t| t == resource_type) {
+        let mut obj = ObjectWriter::with_capacity(512);
+        obj.string_member("resourceType", ty);
+        while let Some(KeyText(k)) = map.next_key::<KeyText>()? {
+            let raw = map.next_value::<Box<RawValue>>()?;
+            obj.member(&k, raw.get().as_bytes());
+        }
+        return Ok(
+            match ocean_model::json::from_slice::<Resource>(&obj.finish()) {
+                Ok(r) => Parsed::Typed(r),
+                Err(error) => Parsed::Invalid {
+                    resource_type: ty,
+                    error,
+                },
+            },
+        );
+    }
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(match resource_type {
+        "MedicationRequest" => Parsed::MedicationRequest,
+        "Bundle" => Parsed::NestedBundle,
+        _ => Parsed::Skipped,
+    })
+}
+
+/// Members read before `resourceType`, replayed once the type is known.
+pub(crate) fn replay(
+    members: Vec<(S<'_>, Box<RawValue>)>,
+    resource_type: &str,
+    index: &CodeIndex,
+) -> Parsed<'static> {
+    let ctx = Ctx {
+        index,
+        borrow: true,
+    };
+    let mut obj = ObjectWriter::with_capacity(1024);
+    obj.string_member("resourceType", resource_type);
+    for (k, raw) in &members {
+        if k != "resourceType" {
+            obj.member(k, raw.get().as_bytes());
+        }
+    }
+    let buf = obj.finish();
+    let mut de = serde_json::Deserializer::from_slice(&buf);
+    match (ResourceSeed { ctx }).deserialize(&mut de) {
+        Ok(p) => p.into_owned(),
+        // Cannot happen for text assembled from valid raw values; treat as not an object.
+        Err(_) => Parsed::NotObject,
+    }
+}
+
+/// Deserializes one resource object into [`Parsed`].
+pub(crate) struct ResourceSeed<'i> {
+    pub(crate) ctx: Ctx<'i>,
+}
+
+impl<'de> DeserializeSeed<'de> for ResourceSeed<'_> {
+    type Value = Parsed<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResourceSeed<'_> {
+    type Value = Parsed<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a FHIR resource")
+    }
+    on_scalars!(Parsed<'de>, |_s| Ok(Parsed::NotObject));
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Parsed::NotObject)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed<'de>, A::Error> {
+        let mut buffered: Vec<(S<'de>, Box<RawValue>)> = Vec::new();
+        let mut resource_type: Option<String> = None;
+        while let Some(KeyText(k)) = map.next_key::<KeyText>()? {
+            if k == "resourceType" {
+                let OptStr(t) = map.next_value::<OptStr>()?;
+                if buffered.is_empty() {
+                    let Some(t) = t else {
+                        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                        return Ok(Parsed::NoType);
+                    };
+                    return dispatch(map, &t, self.ctx);
+                }
+                resource_type = t.map(Cow::into_owned);
+            } else {
+                let raw = map.next_value::<Box<RawValue>>()?;
+                buffered.push((k, raw));
+            }
+        }
+        Ok(match resource_type {
+            Some(t) => replay(buffered, &t, self.ctx.index),
+            None => Parsed::NoType,
+        })
+    }
+}
