@@ -33,6 +33,8 @@
 //! | 401 twice (before and after a token refresh) | `Rejected` (401) | dead-letters it |
 //! | any other 4xx | `Rejected` with Ocean's OperationOutcome | dead-letters it and reports it |
 //!
+//! A 2xx is `Delivered` whatever its body says: Ocean answers synchronously and its body is not
+//! read (? whether Ocean ever answers 2xx with an error in a response Bundle is not documented).
 //! Only Ocean saying the message itself is wrong dead-letters it; anything that may be fixed by
 //! time or by configuration is retried within the window. `Retry` reasons carry status codes and
 //! error kinds only, never a body. The OperationOutcome of a `Rejected` is kept as Ocean sent it
@@ -253,7 +255,8 @@ impl OceanClient {
     /// `GET url` with the site's token (refreshed once on 401), for `$letter`, `$binary` and
     /// other reads. `url` must be on the site's own host ([`Self::check_url`]); it is refused
     /// without a request otherwise. `Ok` only for a 2xx answer, whose body is left to read
-    /// (bounded by [`ClientConfig::download_timeout`]).
+    /// (bounded by [`ClientConfig::download_timeout`]). The answer is `reqwest` 0.12's
+    /// [`Response`]: read it with `chunk()` to stream it.
     pub async fn get(&self, url: &str) -> Result<Response, GetError> {
         let url = self.check_url(url)?;
         let request = self
@@ -455,6 +458,18 @@ mod tests {
             "http://localhost:8081/ocean/svc",
         ] {
             assert_eq!(c.check_url(u), Err(GetError::ForeignHost), "{u}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn only_the_site_host_passes(host in "[a-zA-Z0-9.:@%/\\[\\]-]{0,40}", path in "[a-z/$.%?=]{0,20}") {
+            let c = client("https://ocean.cognisantmd.com");
+            if let Ok(u) = c.check_url(&format!("https://{host}/{path}")) {
+                proptest::prop_assert_eq!(u.host_str(), Some("ocean.cognisantmd.com"));
+                proptest::prop_assert_eq!(u.port_or_known_default(), Some(443));
+                proptest::prop_assert_eq!(u.username(), "");
+            }
         }
     }
 
