@@ -200,6 +200,19 @@ pub async fn run(
     }
     let server = serve(config.ocean_listen, config.ocean_clients.clone()).await?;
     eprintln!("[ocean-sim] simulated Ocean listening on {}", server.base);
+    let report = run_on(&server, &config, selection).await;
+    server.stop();
+    Ok(report)
+}
+
+/// Runs the selected scenarios with an already started simulated Ocean (`config.ocean_listen`
+/// and `config.ocean_clients` are then unused): for tests whose POS must know the Ocean host
+/// before the run starts.
+pub async fn run_on(
+    server: &OceanServer,
+    config: &SimConfig,
+    selection: &scenarios::Selection,
+) -> report::Report {
     let started_at = scenarios::ctx_now();
     let ctx = scenarios::Ctx::new(
         server.shared.clone(),
@@ -211,7 +224,5 @@ pub async fn run(
         config.scale,
         config.smart.clone(),
     );
-    let report = scenarios::run(&ctx, selection, started_at).await;
-    server.stop();
-    Ok(report)
+    scenarios::run(&ctx, selection, started_at).await
 }

@@ -393,6 +393,21 @@ impl Ctx {
         }
     }
 
+    /// Waits (up to [`Ctx::quiet`]) for the POS's automatic reply to a new referral, so that a
+    /// next delivery does not race it; what arrived is then behind the scenario.
+    pub async fn settle(&self, run: &mut Run, referral: Uuid) {
+        let seen = run.seen;
+        if let Some(i) = self
+            .shared
+            .wait_inbound(0, self.quiet(), |i| {
+                i.seq > seen && i.referral == Some(referral)
+            })
+            .await
+        {
+            run.seen = i.seq;
+        }
+    }
+
     /// A short wait for unprompted POS messages (automatic acknowledgements).
     pub fn quiet(&self) -> Duration {
         self.wait.min(Duration::from_millis(1500))

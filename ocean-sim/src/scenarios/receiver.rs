@@ -238,6 +238,7 @@ pub(super) async fn status_complete(ctx: &Ctx, run: &mut Run) -> Result {
 /// `R-CANCEL`.
 pub(super) async fn cancel(ctx: &Ctx, run: &mut Run) -> Result {
     let spec = new_received(ctx, run).await?;
+    ctx.settle(run, spec.referral_id).await;
     ctx.happened(spec.referral_id, ReferralEvent::Revoked);
     let msg = ctx.message("revoke-service-request", &spec, &[Addition::Revoked]);
     ctx.deliver(run, &msg, spec.referral_id).await?;
