@@ -13,7 +13,7 @@
 //! - **Scenarios** ([`scenarios`]): one or more per use case of the seed's Sender, Receiver and
 //!   General tables, each step with the referral's expected Ocean folder; steps where the POS
 //!   must act prompt its user (or a test driver, `GET /sim/prompts`) and wait a bounded time.
-//! - **SMART** ([`smart`]): Ocean's client launching into the POS's SMART server, then
+//! - **SMART** ([`smart`] and the `S-LAUNCH-*` scenarios): Ocean's client launching into the POS's SMART server, then
 //!   `ocean-keywords` on `$everything`.
 //! - **The report** ([`report`]): JSON (schema checked in), Markdown for the Release
 //!   Information Worksheet, and a self-contained HTML page.

@@ -32,7 +32,9 @@ pub fn to_html(report: &Report) -> String {
     out.push_str("<table id=\"results\"><thead><tr><th>Table</th><th>Priority</th><th>Use case</th><th>Scenario</th><th>Result</th><th>Details</th></tr></thead><tbody>\n");
     for r in &report.scenarios {
         let mut details = String::new();
-        if r.outcome != Outcome::Pass {
+        if r.outcome == Outcome::NotRun {
+            details.push_str(&e(r.actual.as_deref().unwrap_or("")));
+        } else if r.outcome == Outcome::Fail {
             details.push_str(&format!(
                 "<b>{}</b><br>expected: {}<br>actual: {}",
                 e(r.step.as_deref().unwrap_or("")),

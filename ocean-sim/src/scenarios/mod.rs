@@ -40,6 +40,7 @@
 //! and the Receiver tables; it is reported once, under Sender.
 mod catalog;
 mod ctx;
+mod launch;
 mod receiver;
 mod sender;
 
@@ -106,7 +107,7 @@ fn not_run(def: &ScenarioDef, reason: &str) -> ScenarioResult {
 async fn dispatch(ctx: &Ctx, id: &str, run: &mut Run) -> Result<Outcome, Failed> {
     match id {
         "S-LAUNCH-NEW" | "S-LAUNCH-EXISTING" | "S-LAUNCH-DASHBOARD" | "S-ATTACH" => {
-            crate::smart::scenario(ctx, id, run).await
+            launch::scenario(ctx, id, run).await
         }
         "S-NEW" => sender::new_copy(ctx, run).await,
         "S-STATUS" => sender::status(ctx, run).await,

@@ -1,4 +1,5 @@
-//! The HTML report in a real headless Chromium: every row renders. The screenshot goes to
+//! The HTML report of a real run (correct stub POS and SMART server) in a real headless
+//! Chromium: every row renders. The screenshot goes to
 //! `docs/ocean-sim-report.png` when `OCEAN_SIM_SCREENSHOT=1`.
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,8 +29,8 @@ fn headless(browser: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-#[test]
-fn the_html_report_renders_every_row_in_chromium() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_html_report_renders_every_row_in_chromium() {
     let Some(browser) = chromium() else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -38,7 +39,13 @@ fn the_html_report_renders_every_row_in_chromium() {
         eprintln!("chromium not installed: skipped outside CI");
         return;
     };
-    let report = crate::report::sample();
+    // A real run: a correct stub POS and SMART server, every scenario.
+    let report = crate::smart::run_selected(
+        crate::smart_server::SmartFlaw::None,
+        "sender,receiver,general",
+    )
+    .await;
+    assert_eq!(report.scenarios.len(), ocean_sim::scenarios::CATALOG.len());
     let dir = std::env::temp_dir().join(format!("ocean-sim-html-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let page = dir.join("report.html");
@@ -60,7 +67,7 @@ fn the_html_report_renders_every_row_in_chromium() {
         &browser,
         &[
             &format!("--screenshot={}", shot.display()),
-            "--window-size=1400,1500",
+            "--window-size=1400,1650",
             &url,
         ],
     );

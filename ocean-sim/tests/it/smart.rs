@@ -11,6 +11,11 @@ use crate::smart_server::{self, SmartFlaw};
 
 /// Runs the launch scenarios; a task plays the POS user who clicks "Launch Ocean".
 pub(crate) async fn run(flaw: SmartFlaw) -> Report {
+    run_selected(flaw, "S-LAUNCH-*,S-ATTACH").await
+}
+
+/// Runs `scenarios` with a correct stub POS and the SMART server.
+pub(crate) async fn run_selected(flaw: SmartFlaw, scenarios: &str) -> Report {
     let mut running = start(Flaw::None).await;
     let smart = smart_server::start(flaw).await;
     running.config.smart = Some(SmartTarget {
@@ -46,9 +51,9 @@ pub(crate) async fn run(flaw: SmartFlaw) -> Report {
             }
         }
     });
-    let selection = Selection::parse("S-LAUNCH-*,S-ATTACH").unwrap();
+    let selection = Selection::parse(scenarios).unwrap();
     let report = tokio::time::timeout(
-        Duration::from_secs(60),
+        Duration::from_secs(120),
         ocean_sim::run_on(&running.server, &running.config, &selection),
     )
     .await
