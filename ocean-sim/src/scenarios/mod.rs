@@ -53,10 +53,10 @@ use crate::report::{Outcome, Report, ScenarioResult};
 pub async fn run(ctx: &Ctx, selection: &Selection, started_at: String) -> Report {
     let mut scenarios = Vec::new();
     for def in CATALOG {
-        let result = if !selection.matches(def) {
-            not_run(def, "not selected (--scenarios)")
-        } else if let Some(reason) = def.not_supported {
+        let result = if let Some(reason) = def.not_supported {
             not_run(def, reason)
+        } else if !selection.matches(def) {
+            not_run(def, "not selected (--scenarios)")
         } else {
             eprintln!("[ocean-sim] running {}: {}", def.id, def.title);
             let mut run = Run::new(def.id);
