@@ -267,3 +267,152 @@ fn effects(event: &Event<'_>, record: &mut Inbound) -> Result<Effects, Refusal> 
     }
     Ok(Effects { events })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patients::patient;
+    use crate::template::{ReferralSpec, Templates};
+    use ocean_messages::OceanSite;
+    use ocean_messages::build::{Booking, Outbound, PosSystem, TaskUpdate};
+    use ocean_model::OceanBase;
+    use proptest::prelude::*;
+
+    const BASE: &str = "http://127.0.0.1:9";
+
+    fn setup(role: PosRole) -> (SimState, Vec<u8>) {
+        let spec = ReferralSpec {
+            referral_id: Uuid::new_v4(),
+            receiver_site: "1234".into(),
+            sender_site: "9999".into(),
+            patient: patient(0),
+            attachment: None,
+        };
+        let mut state = SimState::default();
+        state.referrals.insert(
+            spec.referral_id,
+            crate::state::SimReferral {
+                spec: spec.clone(),
+                role,
+                state: ReferralState::new(),
+            },
+        );
+        let t = Templates::new(BASE, "http://127.0.0.1:10/hook");
+        let body = t
+            .message(
+                "add-service-request",
+                &spec,
+                &[],
+                "2026-01-01T00:00:00Z",
+                None,
+            )
+            .body();
+        (state, body)
+    }
+
+    fn reply(
+        received: &[u8],
+        f: impl FnOnce(&mut Outbound<'_>) -> ocean_messages::build::OutboundMessage,
+    ) -> Value {
+        let m = ocean_messages::parse(received)
+            .unwrap()
+            .into_message()
+            .unwrap();
+        let site = OceanSite::new(OceanBase::Custom(BASE.into()), "1234").unwrap();
+        let pos = PosSystem::new("Test EMR", "http://127.0.0.1/emr").unwrap();
+        let mut out = Outbound::new(&m, &site, &pos).unwrap();
+        serde_json::from_str(&f(&mut out).to_json().unwrap()).unwrap()
+    }
+
+    fn set_task_status(v: &mut Value, status: &str) {
+        for e in v["entry"].as_array_mut().unwrap() {
+            if e["resource"]["resourceType"] == "Task" {
+                e["resource"]["status"] = status.into();
+            }
+        }
+    }
+
+    #[test]
+    fn an_accept_moves_the_referral_to_pending_booking() {
+        let (mut state, add) = setup(PosRole::Receiver);
+        let v = reply(&add, |o| {
+            o.update_process_request(&TaskUpdate::accept()).unwrap()
+        });
+        let verdict = judge(v.to_string().as_bytes(), &mut state);
+        assert_eq!(verdict.status, 200, "{:?}", verdict.outcome);
+        assert_eq!(
+            verdict.record.folders.unwrap().received.name(),
+            "Pending Booking"
+        );
+        assert_eq!(state.inbound.len(), 1);
+    }
+
+    #[test]
+    fn refusals_name_the_rule() {
+        let (mut state, add) = setup(PosRole::Receiver);
+        let mut v = reply(&add, |o| {
+            o.update_process_request(&TaskUpdate::accept()).unwrap()
+        });
+        set_task_status(&mut v, "draft");
+        let verdict = judge(v.to_string().as_bytes(), &mut state);
+        assert_eq!(verdict.status, 422);
+        assert!(
+            verdict
+                .record
+                .reason
+                .unwrap()
+                .contains("`draft` is not accepted")
+        );
+
+        let mut booked = reply(&add, |o| {
+            o.add_appointment(&Booking::scheduled(
+                time::macros::datetime!(2026-02-01 09:00 UTC),
+            ))
+            .unwrap()
+        });
+        for e in booked["entry"].as_array_mut().unwrap() {
+            if e["resource"]["resourceType"] == "Appointment" {
+                e["resource"].as_object_mut().unwrap().remove("start");
+                e["resource"].as_object_mut().unwrap().remove("end");
+            }
+        }
+        assert_eq!(judge(booked.to_string().as_bytes(), &mut state).status, 422);
+        assert_eq!(judge(b"not json", &mut state).status, 400);
+        assert_eq!(
+            judge(&add, &mut state).status,
+            400,
+            "an event Ocean sends is not one it processes"
+        );
+
+        let (mut other, add) = setup(PosRole::Sender);
+        let v = reply(&add, |o| {
+            o.update_process_request(&TaskUpdate::accept()).unwrap()
+        });
+        let verdict = judge(v.to_string().as_bytes(), &mut other);
+        assert_eq!(verdict.status, 403);
+        other.referrals.clear();
+        assert_eq!(judge(v.to_string().as_bytes(), &mut other).status, 404);
+    }
+
+    #[test]
+    fn a_cancelled_referral_takes_only_the_acknowledgement() {
+        let (mut state, add) = setup(PosRole::Receiver);
+        for r in state.referrals.values_mut() {
+            r.state.apply(ReferralEvent::Revoked);
+        }
+        let v = reply(&add, |o| {
+            o.update_process_request(&TaskUpdate::accept()).unwrap()
+        });
+        assert_eq!(judge(v.to_string().as_bytes(), &mut state).status, 409);
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_get_an_answer_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let mut state = SimState::default();
+            let v = judge(&bytes, &mut state);
+            prop_assert!((400..500).contains(&v.status));
+            prop_assert_eq!(state.inbound.len(), 1);
+        }
+    }
+}

@@ -90,3 +90,8 @@ fn every_rendering_has_every_row() {
             .count()
     );
 }
+
+#[test]
+fn the_markdown_is_shaped_for_the_worksheet() {
+    insta::assert_snapshot!("worksheet_markdown", report::to_markdown(&sample()));
+}
