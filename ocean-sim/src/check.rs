@@ -8,7 +8,7 @@
 //! | a referral this Ocean never sent | **404** | our choice |
 //! | a referral the POS is not the current receiver of (it holds the sender's copy) | **403** | Ocean support: since 5 June 2025 Ocean refuses a status update from a POS that is not the referral's current receiver |
 //! | a sender (MessageHeader.sender) whose site number is not the referral's receiving site | **403** | multi-site POSs must answer for the right site |
-//! | a referral the referrer cancelled: anything but a `cancelled` Task (the acknowledgement) | **409** | seed: only the referrer cancels; our choice of code |
+//! | a referral the referrer cancelled: anything but a `cancelled` Task (the acknowledgement) or a `received`/`requested` one (it changes nothing, and may have left before the POS saw the cancellation) | **409** | seed: only the referrer cancels; our choice of code and of the tolerance |
 //! | a Task status Ocean refuses (`draft`, `entered-in-error`, unknown) | **422** | seed status table; [`ocean_status::AcceptedTaskStatus`] |
 //! | an Appointment whose status books it but without a valid `start` | **422** | seed: Ocean moves a referral on "an Appointment resource and a valid date" |
 //! | otherwise | **200**, applied with [`ocean_status::ReferralState`] | |
@@ -185,8 +185,14 @@ fn judge_inner(body: &[u8], state: &mut SimState, record: &mut Inbound) -> Resul
         ));
     }
     if referral.stage() == Stage::Cancelled {
-        let ack =
-            effects.events.as_slice() == [ReferralEvent::TaskStatus(AcceptedTaskStatus::Cancelled)];
+        let ack = matches!(
+            effects.events.as_slice(),
+            [ReferralEvent::TaskStatus(
+                AcceptedTaskStatus::Cancelled
+                    | AcceptedTaskStatus::Received
+                    | AcceptedTaskStatus::Requested
+            )]
+        );
         if !ack {
             return Err(refuse(
                 409,

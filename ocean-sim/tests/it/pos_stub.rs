@@ -256,7 +256,14 @@ impl Stub {
         let r = referral.to_string();
         let week = time::OffsetDateTime::now_utc() + time::Duration::days(7);
         let v = match action {
-            "acknowledge" => return self.act_status(&r, "received", true).await,
+            "acknowledge" => {
+                let status = if self.flaw == Flaw::SendsDraft {
+                    "draft"
+                } else {
+                    "received"
+                };
+                return self.act_status(&r, status, true).await;
+            }
             "accept" => return self.act_status(&r, "accepted", false).await,
             "decline" => self.build(&r, |o| {
                 o.update_process_request(&TaskUpdate::decline("Simulated decline"))
