@@ -189,9 +189,12 @@ pub mod authorize;
 pub mod discovery;
 pub mod everything;
 pub mod findings;
+mod interaction;
 pub mod launch;
 pub mod query;
+mod reads;
 pub mod scope;
+mod secret;
 pub mod token;
 
 /// The `time` crate this API uses (`OffsetDateTime`, `Duration`), re-exported so callers use
