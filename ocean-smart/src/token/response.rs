@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
 
+use base64::Engine as _;
+use base64::alphabet::STANDARD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
 use super::id_token::leeway_secs;
 use crate::findings::{Finding, Findings};
 use crate::launch::{FhirContextItem, LaunchContext, Scenario};
@@ -115,13 +119,19 @@ pub mod rules {
     pub const COVERAGE: &str = "token.coverage";
 }
 
+/// Standard alphabet, canonical `=` padding required, unused bits of the last character allowed.
+const PADDED_LENIENT_BITS: GeneralPurpose = GeneralPurpose::new(
+    &STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Whether `s` is padded Base64 of the standard alphabet (RFC 4648 section 4): not empty, a
+/// multiple of four characters, `=` only as the last one or two. Unused bits of the last
+/// character are not checked (a key is only passed on, never decoded here).
 fn is_base64(s: &str) -> bool {
-    let t = s.trim_end_matches('=');
-    !s.is_empty()
-        && s.len() % 4 == 0
-        && s.len() - t.len() <= 2
-        && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    !s.is_empty() && PADDED_LENIENT_BITS.decode(s).is_ok()
 }
 
 impl TokenResponse {
@@ -367,6 +377,16 @@ mod tests {
     use crate::launch::{FhirUser, PosReferralId};
     use time::macros::datetime;
 
+    /// The hand-written check this module had before it used the `base64` crate.
+    fn hand_written_is_base64(s: &str) -> bool {
+        let t = s.trim_end_matches('=');
+        !s.is_empty()
+            && s.len() % 4 == 0
+            && s.len() - t.len() <= 2
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    }
+
     #[test]
     fn base64() {
         assert!(is_base64("c2FtcGxl") && is_base64("YQ==") && is_base64("YWI="));
@@ -406,5 +426,21 @@ mod tests {
             t.access_token_expires_at(t0),
             Some(datetime!(2025-01-01 1:00 UTC))
         );
+    }
+
+    #[test]
+    fn base64_padding_edges() {
+        assert!(is_base64("YR==") && is_base64("YWJ=") && is_base64("+/+/"));
+        assert!(
+            !is_base64("YQ") && !is_base64("YWI==") && !is_base64("Y=Q=") && !is_base64("-_-_")
+        );
+        assert!(!is_base64("===="));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn base64_agrees_with_the_hand_written_check(text in "[A-Za-z0-9+/]{0,11}={0,3}|[A-Za-z0-9+/=_$ -]{0,12}") {
+            proptest::prop_assert_eq!(is_base64(&text), hand_written_is_base64(&text));
+        }
     }
 }
