@@ -1,6 +1,7 @@
 //! Sets of scopes (a `scope` parameter, `scopes_supported`, a grant): lenient parsing,
 //! negotiating a grant, and how much of a resource type a set grants.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -33,11 +34,35 @@ pub struct Negotiation {
 
 /// A set of scopes, e.g. a `scope` parameter, `scopes_supported` or a grant. Keeps the order of
 /// first appearance; a repeated scope is kept once.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Parsing, [`ScopeSet::insert`] and [`ScopeSet::contains`] take time linear in the number of
+/// tokens (a hash set of the scopes seen), whatever their number.
+#[derive(Clone, Default)]
 pub struct ScopeSet {
     scopes: Vec<Scope>,
     invalid: Vec<InvalidScope>,
+    /// The members of `scopes`, for constant-time membership.
+    seen: HashSet<Scope>,
 }
+
+impl fmt::Debug for ScopeSet {
+    /// As the derived `Debug` of the scopes and invalid tokens (the index is not shown).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScopeSet")
+            .field("scopes", &self.scopes)
+            .field("invalid", &self.invalid)
+            .finish()
+    }
+}
+
+impl PartialEq for ScopeSet {
+    /// The same scopes in the same order and the same invalid tokens.
+    fn eq(&self, other: &Self) -> bool {
+        self.scopes == other.scopes && self.invalid == other.invalid
+    }
+}
+
+impl Eq for ScopeSet {}
 
 /// The scopes Ocean's SMART client requests, as seen in OceanMD's integration test project
 /// (`dougkavanagh/ocean-ts-integration`, `smart-client/src/launch-handler.ts`, which "behaves
@@ -78,16 +103,17 @@ impl ScopeSet {
 
     /// Adds a scope; `false` if it was already there.
     pub fn insert(&mut self, scope: Scope) -> bool {
-        if self.scopes.contains(&scope) {
+        if self.seen.contains(&scope) {
             return false;
         }
+        self.seen.insert(scope.clone());
         self.scopes.push(scope);
         true
     }
 
     /// Whether this exact scope is in the set.
     pub fn contains(&self, scope: &Scope) -> bool {
-        self.scopes.contains(scope)
+        self.seen.contains(scope)
     }
 
     /// The valid scopes, in order.
@@ -221,6 +247,7 @@ impl FromStr for ScopeSet {
             None => Ok(Self {
                 scopes: set.scopes,
                 invalid: Vec::new(),
+                seen: set.seen,
             }),
         }
     }
@@ -367,5 +394,29 @@ mod tests {
         let back: ScopeSet = serde_json::from_str("\"openid  patient/x.y fhirUser\"").unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back.invalid().len(), 1);
+    }
+
+    #[test]
+    fn long_scope_strings_are_read_in_one_pass() {
+        // 40,000 distinct scopes, then all of them again: each kept once, in order (issue 18).
+        let tokens: Vec<String> = (0..40_000).map(|i| format!("user/T{i}.rs")).collect();
+        let text = tokens.join(" ");
+        let set = ScopeSet::parse(&format!("{text} {text}"));
+        assert_eq!(set.len(), 40_000);
+        assert_eq!(set.to_string(), text);
+        assert!(set.contains(&p("user/T39999.rs").unwrap()));
+        assert!(!set.contains(&p("user/T40000.rs").unwrap()));
+    }
+
+    #[test]
+    fn equality_and_debug_ignore_the_index() {
+        let a = ScopeSet::parse("openid fhirUser");
+        let b: ScopeSet = [Scope::OpenId, Scope::FhirUser].into_iter().collect();
+        assert_eq!(a, b);
+        assert_ne!(a, ScopeSet::parse("fhirUser openid"));
+        assert_eq!(
+            format!("{a:?}"),
+            "ScopeSet { scopes: [OpenId, FhirUser], invalid: [] }"
+        );
     }
 }
