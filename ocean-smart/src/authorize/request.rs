@@ -173,9 +173,9 @@ impl AuthorizeRequest {
         ScopeSet::parse(self.scope.as_deref().unwrap_or_default())
     }
 
-    /// Checks the request (module rules) for `client`, this server's `fhir_base`, and the
-    /// session the POS found under `launch` (if any). Returns the requested scopes, to
-    /// negotiate with [`ScopeSet::negotiate`].
+    /// Checks the request (the [`crate::authorize`] rules, in that order) for `client`, this
+    /// server's `fhir_base`, and the session the POS found under `launch` (if any). Returns the
+    /// requested scopes, to negotiate with [`ScopeSet::negotiate`].
     pub fn validate(
         &self,
         client: &RegisteredClient,

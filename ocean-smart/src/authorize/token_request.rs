@@ -192,7 +192,8 @@ impl TokenRequest {
     }
 
     /// Checks an `authorization_code` request against the code the POS found for
-    /// [`TokenRequest::code`] (module rules; the S256 comparison is left to the POS).
+    /// [`TokenRequest::code`] (the [`crate::authorize`] token request rules; the S256 comparison is
+    /// left to the POS).
     pub fn check_code_exchange(
         &self,
         issued: &IssuedCode,

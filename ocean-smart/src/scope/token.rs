@@ -142,7 +142,7 @@ impl Scope {
 impl FromStr for Scope {
     type Err = ScopeError;
 
-    /// Parses one token strictly (see the module rules).
+    /// Parses one token strictly (see the [`crate::scope`] rules).
     fn from_str(token: &str) -> Result<Self, ScopeError> {
         if token.is_empty() {
             return Err(ScopeError::Empty);

@@ -260,8 +260,8 @@ impl IdTokenClaims {
         self
     }
 
-    /// Checks issuer, audience, times (module rules), nonce, `sub` and `fhirUser`; returns
-    /// every failure.
+    /// Checks issuer, audience, times (the [`crate::token`] time rules), nonce, `sub` and
+    /// `fhirUser`; returns every failure.
     pub fn validate(&self, v: &IdTokenValidation) -> Result<(), ClaimErrors> {
         let mut errors = Vec::new();
         if self.iss != v.issuer {

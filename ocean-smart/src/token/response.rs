@@ -193,9 +193,9 @@ impl TokenResponse {
         issued_at.checked_add(Duration::seconds(secs))
     }
 
-    /// Whether the access token issued at `issued_at` is expired at `now`, with the module's
-    /// time rules (expired at `issued_at + expires_in + leeway`). Without `expires_in` the
-    /// lifetime is unknown: `false`.
+    /// Whether the access token issued at `issued_at` is expired at `now`, with the
+    /// [`crate::token`] time rules (expired at `issued_at + expires_in + leeway`). Without
+    /// `expires_in` the lifetime is unknown: `false`.
     pub fn access_token_expired(
         &self,
         issued_at: OffsetDateTime,
