@@ -196,6 +196,7 @@ mod reads;
 pub mod scope;
 mod secret;
 pub mod token;
+mod url;
 
 /// The `time` crate this API uses (`OffsetDateTime`, `Duration`), re-exported so callers use
 /// the same version.

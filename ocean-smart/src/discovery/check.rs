@@ -3,8 +3,8 @@
 
 use super::documents::{OpenIdConfiguration, SmartConfiguration};
 use crate::findings::{Finding, Findings};
-use crate::query::{UrlKind, url_kind};
 use crate::scope::{Scope, ScopeSet};
+use crate::url::{UrlKind, url_kind};
 
 /// Rule ids of the checkers.
 pub mod rules {

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::context::{LaunchError, Scenario, ScenarioKind};
 use super::session::LaunchSession;
 use crate::findings::{Finding, Findings};
-use crate::query::{QueryBuilder, UrlKind, url_kind};
+use crate::query::QueryBuilder;
+use crate::url::{UrlKind, url_kind};
 
 /// The `action` values OceanMD's integration test client accepts (an unknown one is only a
 /// warning there). Meanings are our reading of the names, unconfirmed by Ocean.

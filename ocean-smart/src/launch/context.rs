@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::query::{UrlKind, url_kind};
+use crate::url::{UrlKind, url_kind};
 
 /// Why a launch value could not be made. Never holds an id's text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
