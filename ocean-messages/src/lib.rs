@@ -106,8 +106,7 @@
 //! No error's `Display` or `Debug` contains patient data: they name element paths, resource
 //! types, event codes and rule ids. [`Message`]'s `Debug` shows ids only.
 //!
-//! # Other modules
-//! [`patient_match`] matches a received referral's patient to the POS's patients.
+//! Matching a received referral's patient to the POS's charts is the `ocean-match` crate.
 
 #![forbid(unsafe_code)]
 
@@ -118,7 +117,6 @@ pub mod ext;
 pub mod http;
 pub mod idempotency;
 mod parse;
-pub mod patient_match;
 pub mod site;
 pub mod view;
 

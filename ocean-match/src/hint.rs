@@ -5,12 +5,12 @@ use std::fmt;
 
 use ocean_model::Date;
 
-use super::compare::{Jurisdiction, compare_birth_dates, family_keys, keyed_numbers, name_parts};
-use super::reason::DateFinding;
-use super::{Demographics, MatchRules};
+use crate::compare::{Jurisdiction, compare_birth_dates, family_keys, keyed_numbers, name_parts};
+use crate::reason::DateFinding;
+use crate::{Demographics, MatchRules};
 
 /// One database query that finds candidates for a referral (see
-/// [`Matcher::search_hints`](super::Matcher::search_hints)). Run every hint and pass the union
+/// [`Matcher::search_hints`](crate::Matcher::search_hints)). Run every hint and pass the union
 /// of the results to the matcher (repeated ids are fine: the matcher keeps the first).
 ///
 /// `Debug` masks the values (they are patient data); read them from the fields.
@@ -28,13 +28,13 @@ pub enum SearchHint {
     },
     /// Patients born on `birth_date` (same value at the same precision: `1984-03-09`, or
     /// `1984-03` for a month-precision date), optionally narrowed to patients any of whose
-    /// [`family_keys`](super::family_keys) is in `family_keys`. The narrowed query still finds
+    /// [`family_keys`](crate::family_keys) is in `family_keys`. The narrowed query still finds
     /// every possible match, swapped names included; querying by birth date alone is also
     /// correct.
     BirthDate {
         /// The referral's birth date, as written (surrounding spaces removed).
         birth_date: Date,
-        /// The [`family_keys`](super::family_keys) of the referral's family names, plus the parts
+        /// The [`family_keys`](crate::family_keys) of the referral's family names, plus the parts
         /// of its given names and those parts joined (to find swapped names). Sorted.
         family_keys: Vec<String>,
     },

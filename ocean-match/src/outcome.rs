@@ -5,7 +5,7 @@ use std::fmt;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use super::reason::{NumberFinding, Reason};
+use crate::reason::{NumberFinding, Reason};
 
 /// How strongly one candidate is the referral's patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -66,13 +66,13 @@ pub enum GenderFinding {
     Unknown,
 }
 
-/// One reason in an [`Assessment`](super::Assessment): a field finding or a flag.
+/// One reason in an [`Assessment`](crate::Assessment): a field finding or a flag.
 ///
 /// [`Reason::code`] is stable (vendors may store it); `Display` is a short English phrase. Neither
 /// ever contains patient data, only field names.
 ///
 /// ```
-/// use ocean_messages::patient_match::{NumberFinding, Reason};
+/// use ocean_match::{NumberFinding, Reason};
 /// let r = Reason::HealthNumber(NumberFinding::Agree);
 /// assert_eq!(r.code(), "health_number.agree");
 /// assert_eq!(r.to_string(), "health number agrees");

@@ -15,7 +15,7 @@
 //!    agreed or disagreed, never their values.
 //!
 //! ```
-//! use ocean_messages::patient_match::{Candidate, Demographics, Gender, Matcher, MatchOutcome, Name};
+//! use ocean_match::{Candidate, Demographics, Gender, Matcher, MatchOutcome, Name};
 //! use ocean_model::{HealthNumber, Province};
 //!
 //! let referral = Demographics::new()
@@ -82,6 +82,8 @@
 //! [`Reason`], [`Assessment`] and [`MatchOutcome`] hold candidate ids and reason codes only;
 //! their `Display`, `Debug` and JSON never contain names, numbers or dates. `Debug` of
 //! [`Demographics`], [`Name`], [`Candidate`] and [`SearchHint`] masks the values.
+
+#![forbid(unsafe_code)]
 
 mod compare;
 mod hint;
@@ -207,7 +209,7 @@ impl Demographics {
     /// Sets the birth date from a calendar date.
     ///
     /// ```
-    /// use ocean_messages::patient_match::Demographics;
+    /// use ocean_match::Demographics;
     /// let d = Demographics::new().with_birth_date_ymd(time::macros::date!(1984 - 03 - 09));
     /// assert_eq!(d.birth_date.unwrap().as_str(), "1984-03-09");
     /// ```
@@ -307,7 +309,7 @@ impl Candidate {
 /// The tunable rules. The defaults are the documented rules (see the module docs).
 ///
 /// ```
-/// use ocean_messages::patient_match::{MatchRules, Matcher};
+/// use ocean_match::{MatchRules, Matcher};
 /// use ocean_model::Province;
 /// let mut rules = MatchRules::default();
 /// rules.default_province = Some(Province::BC); // the POS stores bare BC PHNs
@@ -476,8 +478,8 @@ impl<'a> Prepared<'a> {
 /// those, the first Patient in the Bundle. `None` when the Bundle has no Patient.
 ///
 /// ```
-/// use ocean_messages::patient_match::patient_from_message;
-/// let json = include_str!("../../../testdata/ocean/ereferral_back_pain.bundle.json");
+/// use ocean_match::patient_from_message;
+/// let json = include_str!("../../testdata/ocean/ereferral_back_pain.bundle.json");
 /// let bundle: ocean_model::Bundle = ocean_model::json::from_str(json).unwrap();
 /// let patient = patient_from_message(&bundle).unwrap();
 /// assert_eq!(patient.name[0].family.as_deref(), Some("DKTest"));

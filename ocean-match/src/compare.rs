@@ -6,8 +6,8 @@ use ocean_model::{Date, HealthNumber, Province};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use super::reason::{DateFinding, GenderFinding, NameFinding, NumberFinding};
-use super::{Gender, MatchRules, Name};
+use crate::reason::{DateFinding, GenderFinding, NameFinding, NumberFinding};
+use crate::{Gender, MatchRules, Name};
 
 /// The parts of a name after normalisation, in order: compatibility decomposition (NFKD),
 /// combining marks removed (accents: `É` → `E`), lower case, the letters that have no
@@ -16,10 +16,10 @@ use super::{Gender, MatchRules, Name};
 /// digit (hyphens, apostrophes, periods, spaces of any kind) a separator.
 ///
 /// Vendors can store these (or [`family_keys`]) in an indexed column to answer a
-/// [`SearchHint`](super::SearchHint).
+/// [`SearchHint`](crate::SearchHint).
 ///
 /// ```
-/// use ocean_messages::patient_match::name_parts;
+/// use ocean_match::name_parts;
 /// assert_eq!(name_parts("  Émilie-Ève "), ["emilie", "eve"]);
 /// assert_eq!(name_parts("O’Brien"), ["o", "brien"]);
 /// assert_eq!(name_parts("STRAUß"), ["strauss"]);
@@ -48,11 +48,11 @@ pub fn name_parts(name: &str) -> Vec<String> {
 }
 
 /// The keys under which a vendor should index a family name so that a
-/// [`SearchHint::BirthDate`](super::SearchHint::BirthDate) finds it: each of its
+/// [`SearchHint::BirthDate`](crate::SearchHint::BirthDate) finds it: each of its
 /// [`name_parts`], and the parts joined without separators. Sorted, without duplicates.
 ///
 /// ```
-/// use ocean_messages::patient_match::family_keys;
+/// use ocean_match::family_keys;
 /// assert_eq!(family_keys("Tremblay-Roy"), ["roy", "tremblay", "tremblayroy"]);
 /// assert_eq!(family_keys("Côté"), ["cote"]);
 /// ```
@@ -191,7 +191,7 @@ impl Jurisdiction {
     /// The jurisdiction of a health number under `rules`, if it has one.
     ///
     /// ```
-    /// use ocean_messages::patient_match::{Jurisdiction, MatchRules};
+    /// use ocean_match::{Jurisdiction, MatchRules};
     /// use ocean_model::{HealthNumber, Identifier, Province};
     /// let bc = Identifier::new(
     ///     "http://fhir.infoway-inforoute.ca/NamingSystem/ca-bc-patient-hcn",
