@@ -47,7 +47,7 @@
 //! 4. POST [`build::OutboundMessage::to_json`] to [`build::OutboundMessage::url`] (the site's
 //!    `$process-messages`) with content type [`http::FHIR_JSON`] and the bearer token.
 //!
-//! # The three outcomes of [`parse`]
+//! # The four outcomes of [`parse`]
 //! | outcome | when | answer ([`http::ack`]) |
 //! |---|---|---|
 //! | `Err(`[`MessageError::NotAMessage`]`)` | not JSON, not UTF-8, too deep, too large, not a Bundle, `Bundle.type` not `message`, no MessageHeader first | **400** |
@@ -110,24 +110,55 @@
 
 #![forbid(unsafe_code)]
 
+/// `Debug` for a view: its type name and the given fields, never the resources it borrows.
+macro_rules! debug_view {
+    ($name:ident, $($field:ident),*) => {
+        impl std::fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+mod appointment;
 pub mod build;
+mod clock;
+mod code;
+mod communication;
+mod correction;
+mod document;
 mod error;
 pub mod event;
 pub mod ext;
+mod form;
 pub mod http;
 pub mod idempotency;
+mod message;
+mod outbound;
 mod parse;
+mod participant;
+mod process_request;
+mod referral;
+mod rules;
 pub mod site;
 pub mod view;
 
-pub use error::{InvalidMessage, MessageError, MessageRule, NotAMessage};
-pub use event::{Direction, Event, EventCode};
+pub use appointment::AppointmentView;
+pub use code::{Direction, EventCode};
+pub use communication::CommunicationView;
+pub use correction::{Corrected, DataCorrection};
+pub use document::{Document, DocumentKind, DocumentLink};
+pub use error::{MessageError, NotAMessage};
+pub use event::Event;
+pub use form::{Form, FormItem};
 pub use idempotency::IdempotencyKey;
-pub use parse::{
-    DEFAULT_MAX_BYTES, Message, ParseOptions, Received, UnsupportedMessage, parse, parse_with,
-};
+pub use message::{Message, Received, UnsupportedMessage};
+pub use parse::{DEFAULT_MAX_BYTES, ParseOptions, parse, parse_with};
+pub use participant::Participant;
+pub use process_request::TaskView;
+pub use referral::Referral;
+pub use rules::{InvalidMessage, MessageRule};
 pub use site::{OceanSite, SiteError};
-pub use view::{
-    AppointmentView, CommunicationView, Corrected, DataCorrection, Document, DocumentKind,
-    DocumentLink, Form, FormItem, Participant, Referral, TaskView,
-};
