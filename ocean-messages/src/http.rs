@@ -31,6 +31,8 @@ use std::fmt::Write as _;
 
 use ocean_model::{IssueSeverity, OceanBase, OperationOutcome, OperationOutcomeIssue, ReferralId};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use crate::{MessageError, Received};
 
 /// `application/fhir+json`: the content type of every message to and from Ocean.
@@ -84,22 +86,19 @@ pub fn is_fhir_json(content_type: &str) -> bool {
     essence.eq_ignore_ascii_case(FHIR_JSON) || essence.eq_ignore_ascii_case("application/json")
 }
 
+/// Every byte but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`).
+const RESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Unreserved characters (RFC 3986) stay; everything else is `%XX`. With `form`, a space is
 /// `+` (`application/x-www-form-urlencoded`).
 fn percent_encode(text: &str, form: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(b));
-            }
-            b' ' if form => out.push('+'),
-            _ => {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
-    out
+    utf8_percent_encode(text, RESERVED)
+        .map(|chunk| if form && chunk == "%20" { "+" } else { chunk })
+        .collect()
 }
 
 /// Standard base64 with padding (RFC 4648 §4), for Basic authentication and attachment data.
