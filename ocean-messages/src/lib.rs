@@ -92,6 +92,12 @@
 //! referral id as `valueIdentifier`) and v0.10 shapes (resource ids, `Type/id` references, the
 //! referral id as `valueString`) parse.
 //!
+//! # Referral state
+//! Every message event moves the referral between Ocean's folders, or not: [`Event::referral_events`]
+//! (received) and [`build::OutboundMessage::referral_events`] (built) give the
+//! [`ocean_status::ReferralEvent`]s it causes, with the mapping table, so a POS folds a
+//! referral's message log into Ocean's folder state with [`ocean_status::ReferralState::fold`].
+//!
 //! # Idempotency key
 //! `{event}|{referral id or -}|{message id}`, the message id being `msh:{MessageHeader.id}`,
 //! else `bundle:{Bundle.id}`, else `url:{MessageHeader fullUrl}`, else `fnv:` and a hash of the
@@ -142,6 +148,7 @@ mod parse;
 mod participant;
 mod process_request;
 mod referral;
+mod referral_event;
 mod rules;
 pub mod site;
 pub mod view;
