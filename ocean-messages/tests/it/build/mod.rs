@@ -1,5 +1,6 @@
 //! Every outbound message, built from the real Ocean fixtures with deterministic ids and clock:
-//! snapshots, profile check, re-parse, and every refusal.
+//! snapshots, profile check, re-parse, and every refusal. One module per event; what spans
+//! events (chained builds, other fixtures and shapes, refusals, sites, defaults) is here.
 
 use ocean_messages::build::{
     AppointmentUpdate, Booking, BuildError, Correction, FixedClock, Outbound, OutboundMessage,
@@ -14,6 +15,11 @@ use time::macros::datetime;
 use uuid::Uuid;
 
 use crate::common::*;
+
+mod appointment;
+mod communication;
+mod correction;
+mod process_request;
 
 /// Checks a built message: no profile errors anywhere, and it parses back (through this crate's
 /// parser) to a supported message of the same event about the same referral and patient.
@@ -56,202 +62,11 @@ pub fn check(built: &OutboundMessage, from: &Message) -> Message {
     back
 }
 
-fn received() -> Message {
-    supported(BACK_PAIN)
-}
-
-#[test]
-fn add_process_request() {
-    let (m, site, pos) = (received(), site(), pos());
-    let built = outbound(&m, &site, &pos)
-        .add_process_request(&TaskUpdate::new(AcceptedTaskStatus::Received))
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyAddProcessRequest(t) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(t.accepted_status(), Some(AcceptedTaskStatus::Received));
-    assert!(t.is_process_request());
-    assert!(!t.imports_patient());
-    assert_eq!(t.owner().unwrap().site_number(), Some("1234"));
-    assert_eq!(
-        t.task().authored_on.as_ref().unwrap().as_str(),
-        "2025-06-02T10:15:30.250-04:00"
-    );
-    insta::assert_json_snapshot!("notify_add_process_request", built.bundle());
-}
-
-#[test]
-fn accept_with_patient_import() {
-    let (m, site, pos) = (received(), site(), pos());
-    let built = outbound(&m, &site, &pos)
-        .update_process_request(&TaskUpdate::accept().import_patient(Some("MRN-0042".into())))
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyUpdateProcessRequest(t) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(t.status(), Some(&TaskStatus::Accepted));
-    assert!(t.imports_patient());
-    let mrn = back
-        .referral()
-        .patient()
-        .identifier
-        .iter()
-        .find(|i| i.value.as_deref() == Some("MRN-0042"))
-        .expect("MRN on the patient");
-    assert_eq!(
-        mrn.system.as_ref().unwrap().as_str(),
-        "http://localhost:8081/svc/fhir/v1/NamingSystem/id-external-patient-reference"
-    );
-    // Ocean's value-less MR identifier was replaced, not duplicated.
-    assert_eq!(back.referral().patient().identifier.len(), 2);
-    insta::assert_json_snapshot!(
-        "notify_update_process_request_accept_import",
-        built.bundle()
-    );
-}
-
-#[test]
-fn decline_with_reason() {
-    let (m, site, pos) = (received(), site(), pos());
-    let built = outbound(&m, &site, &pos)
-        .update_process_request(&TaskUpdate::decline("We do not offer this service"))
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyUpdateProcessRequest(t) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(t.accepted_status(), Some(AcceptedTaskStatus::Rejected));
-    assert_eq!(t.reason(), Some("We do not offer this service"));
-    insta::assert_json_snapshot!("notify_update_process_request_decline", built.bundle());
-}
-
-#[test]
-fn every_accepted_status_but_cancelled_builds() {
-    let (m, site, pos) = (received(), site(), pos());
-    for status in AcceptedTaskStatus::ALL {
-        let result = outbound(&m, &site, &pos).update_process_request(&TaskUpdate::new(status));
-        if status == AcceptedTaskStatus::Cancelled {
-            assert_eq!(result.unwrap_err(), BuildError::ReceiverCannotCancel);
-        } else {
-            let back = check(&result.unwrap(), &m);
-            let Event::NotifyUpdateProcessRequest(t) = back.event() else {
-                panic!("wrong event")
-            };
-            assert_eq!(t.accepted_status(), Some(status));
-        }
-    }
-}
-
-#[test]
-fn booking_confirmed() {
-    let (m, site, pos) = (received(), site(), pos());
-    let booking = Booking::scheduled(datetime!(2025-06-10 14:00 -4))
-        .ending(datetime!(2025-06-10 14:30 -4))
-        .with_instructions("Please arrive 15 minutes early with your health card.");
-    let built = outbound(&m, &site, &pos).add_appointment(&booking).unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyAddAppointment(a) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(a.status().unwrap().as_str(), "booked");
-    assert_eq!(a.start().unwrap().as_str(), "2025-06-10T14:00:00.000-04:00");
-    assert_eq!(a.appointment().minutes_duration, Some(30));
-    assert_eq!(
-        a.booking_instructions(),
-        Some("Please arrive 15 minutes early with your health card.")
-    );
-    assert!(!a.is_instructions_only());
-    insta::assert_json_snapshot!("notify_add_appointment_booked", built.bundle());
-}
-
-#[test]
-fn booking_unconfirmed() {
-    let (m, site, pos) = (received(), site(), pos());
-    let booking = Booking::scheduled(datetime!(2025-06-10 14:00 UTC)).unconfirmed();
-    let built = outbound(&m, &site, &pos).add_appointment(&booking).unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyAddAppointment(a) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(a.status().unwrap().as_str(), "pending");
-    assert_eq!(
-        a.appointment().participant[0]
-            .status
-            .as_ref()
-            .unwrap()
-            .as_str(),
-        "needs-action"
-    );
-    insta::assert_json_snapshot!("notify_add_appointment_unconfirmed", built.bundle());
-}
-
-#[test]
-fn booking_instructions_only() {
-    let (m, site, pos) = (received(), site(), pos());
-    let booking = Booking::instructions_only("Call 416-555-0100 to book your assessment.");
-    let built = outbound(&m, &site, &pos).add_appointment(&booking).unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyAddAppointment(a) = back.event() else {
-        panic!("wrong event")
-    };
-    assert!(a.is_instructions_only());
-    assert_eq!(a.status().unwrap().as_str(), "proposed");
-    insta::assert_json_snapshot!("notify_add_appointment_instructions_only", built.bundle());
-}
-
+/// The id the appointment tests give the appointment they update.
 const APPOINTMENT: Uuid = Uuid::from_u128(0xa99a_0000_0000_4000_8000_0000_0000_0001);
 
-#[test]
-fn appointment_rescheduled() {
-    let (m, site, pos) = (received(), site(), pos());
-    let update = AppointmentUpdate::reschedule(
-        Booking::scheduled(datetime!(2025-06-12 09:00 -4)).ending(datetime!(2025-06-12 09:45 -4)),
-    )
-    .with_appointment_id(APPOINTMENT);
-    let built = outbound(&m, &site, &pos)
-        .update_appointment(&update)
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyUpdateProcessRequest(t) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(t.accepted_status(), Some(AcceptedTaskStatus::Accepted));
-    let a = t
-        .appointment()
-        .expect("the appointment is the second focus");
-    assert_eq!(
-        a.appointment().id.as_ref().unwrap().as_str(),
-        APPOINTMENT.to_string()
-    );
-    assert_eq!(a.start().unwrap().as_str(), "2025-06-12T09:00:00.000-04:00");
-    assert_eq!(back.header().focus.len(), 2);
-    insta::assert_json_snapshot!("notify_update_process_request_reschedule", built.bundle());
-}
-
-#[test]
-fn appointment_cancelled() {
-    let (m, site, pos) = (received(), site(), pos());
-    let update = AppointmentUpdate::cancel(Some("The clinic is closed that day.".into()))
-        .with_appointment_id(APPOINTMENT);
-    let built = outbound(&m, &site, &pos)
-        .update_appointment(&update)
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyUpdateProcessRequest(t) = back.event() else {
-        panic!("wrong event")
-    };
-    let a = t.appointment().unwrap();
-    assert_eq!(a.status().unwrap().as_str(), "cancelled");
-    assert_eq!(
-        a.cancellation_reason(),
-        Some("The clinic is closed that day.")
-    );
-    insta::assert_json_snapshot!(
-        "notify_update_process_request_cancel_appointment",
-        built.bundle()
-    );
+fn received() -> Message {
+    supported(BACK_PAIN)
 }
 
 #[test]
@@ -293,122 +108,6 @@ fn chained_builds_reuse_ids_from_the_previous_message() {
     assert_eq!(
         again_back.focus().id().map(str::to_owned),
         task_id.map(|i| i.into_string())
-    );
-}
-
-#[test]
-fn communication_with_text_and_attachments() {
-    let (m, site, pos) = (received(), site(), pos());
-    let message = OutgoingCommunication::text("Could you send the latest MRI report?")
-        .with_attachment(
-            OutgoingAttachment::data("application/pdf", b"%PDF-1.4 test".to_vec())
-                .with_title("requisition.pdf"),
-        )
-        .with_attachment(OutgoingAttachment::url(
-            "image/png",
-            "https://emr.example.org/files/42.png",
-        ));
-    let built = outbound(&m, &site, &pos)
-        .send_communication(&message)
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::SendCommunicationFromProvider(c) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(
-        c.texts().collect::<Vec<_>>(),
-        ["Could you send the latest MRI report?"]
-    );
-    let attachments = c.attachments();
-    assert_eq!(attachments.len(), 2);
-    assert_eq!(
-        attachments[0].attachment().data.as_ref().unwrap().as_str(),
-        "JVBERi0xLjQgdGVzdA=="
-    );
-    assert_eq!(attachments[0].size(), Some(13));
-    assert_eq!(
-        attachments[1].url(),
-        Some("https://emr.example.org/files/42.png")
-    );
-    assert_eq!(c.sender().unwrap().site_number(), Some("1234"));
-    insta::assert_json_snapshot!("send_communication_from_provider", built.bundle());
-}
-
-#[test]
-fn data_correction_demographics() {
-    let (m, site, pos) = (received(), site(), pos());
-    let mut patient = m.referral().patient().clone();
-    patient.name[0].family = Some("Testerson".into());
-    patient.name[0].given = vec!["Dana".into()];
-    patient.birth_date = Some(ocean_model::Date::new("1980-02-29"));
-    let built = outbound(&m, &site, &pos)
-        .correct_data(&Correction::new().with_patient(patient))
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyDataCorrection(d) = back.event() else {
-        panic!("wrong event")
-    };
-    assert!(matches!(d.corrected(), Corrected::ServiceRequest(_)));
-    assert_eq!(d.patient().name[0].family.as_deref(), Some("Testerson"));
-    assert_eq!(
-        d.patient().birth_date.as_ref().unwrap().as_str(),
-        "1980-02-29"
-    );
-    // Same entry identity as received.
-    assert_eq!(
-        back.bundle().entry[back.referral().patient_index()].full_url,
-        m.bundle().entry[m.referral().patient_index()].full_url
-    );
-    insta::assert_json_snapshot!("notify_data_correction_patient", built.bundle());
-}
-
-#[test]
-fn data_correction_referral() {
-    let (m, site, pos) = (received(), site(), pos());
-    let mut sr = m.referral().service_request().clone();
-    sr.priority = Some(RequestPriority::Urgent);
-    sr.identifier.clear(); // left out: filled back in
-    let built = outbound(&m, &site, &pos)
-        .correct_data(&Correction::new().with_service_request(sr))
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyDataCorrection(d) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(d.service_request().priority, Some(RequestPriority::Urgent));
-    insta::assert_json_snapshot!("notify_data_correction_referral", built.bundle());
-}
-
-#[test]
-fn revoke_is_acknowledged_with_cancelled_only() {
-    let mut v = json(BACK_PAIN);
-    set_event(&mut v, "revoke-service-request");
-    let m = supported(&to_bytes(&v));
-    let (site, pos) = (site(), pos());
-    let built = outbound(&m, &site, &pos)
-        .update_process_request(&TaskUpdate::new(AcceptedTaskStatus::Cancelled))
-        .unwrap();
-    let back = check(&built, &m);
-    let Event::NotifyUpdateProcessRequest(t) = back.event() else {
-        panic!("wrong event")
-    };
-    assert_eq!(t.accepted_status(), Some(AcceptedTaskStatus::Cancelled));
-    insta::assert_json_snapshot!("notify_update_process_request_revoke_ack", built.bundle());
-    let mut out = outbound(&m, &site, &pos);
-    assert_eq!(
-        out.update_process_request(&TaskUpdate::accept())
-            .unwrap_err(),
-        BuildError::Revoked
-    );
-    assert_eq!(
-        out.add_appointment(&Booking::instructions_only("x"))
-            .unwrap_err(),
-        BuildError::Revoked
-    );
-    assert_eq!(
-        out.send_communication(&OutgoingCommunication::text("x"))
-            .unwrap_err(),
-        BuildError::Revoked
     );
 }
 
