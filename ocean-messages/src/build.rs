@@ -75,5 +75,6 @@ pub use crate::appointment::{AppointmentChange, AppointmentUpdate, Booking};
 pub use crate::clock::{Clock, FixedClock, IdSource, RandomIds, SequentialIds, SystemClock};
 pub use crate::communication::{AttachmentContent, OutgoingAttachment, OutgoingCommunication};
 pub use crate::correction::Correction;
-pub use crate::outbound::{BuildError, OffsetDateTime, Outbound, OutboundMessage, PosSystem};
+pub use crate::outbound::{BuildError, OffsetDateTime, Outbound, OutboundMessage};
+pub use crate::pos::PosSystem;
 pub use crate::process_request::TaskUpdate;

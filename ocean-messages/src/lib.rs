@@ -146,6 +146,7 @@ mod message;
 mod outbound;
 mod parse;
 mod participant;
+mod pos;
 mod process_request;
 mod referral;
 mod referral_event;
