@@ -9,11 +9,12 @@ use ocean_model::{
 };
 use uuid::Uuid;
 
+use crate::build_error::BuildError;
 use crate::code::EventCode;
 use crate::message::Message;
 use crate::outbound::{
-    BuildError, NewEntry, OffsetDateTime, Outbound, OutboundMessage, entry_uuid, instant_text,
-    non_blank, profiled,
+    NewEntry, OffsetDateTime, Outbound, OutboundMessage, entry_uuid, instant_text, non_blank,
+    profiled,
 };
 use crate::process_request::{TaskUpdate, TaskView};
 use crate::referral::Referral;

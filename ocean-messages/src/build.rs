@@ -72,9 +72,10 @@
 //! ```
 
 pub use crate::appointment::{AppointmentChange, AppointmentUpdate, Booking};
+pub use crate::build_error::BuildError;
 pub use crate::clock::{Clock, FixedClock, IdSource, RandomIds, SequentialIds, SystemClock};
 pub use crate::communication::{AttachmentContent, OutgoingAttachment, OutgoingCommunication};
 pub use crate::correction::Correction;
-pub use crate::outbound::{BuildError, OffsetDateTime, Outbound, OutboundMessage};
+pub use crate::outbound::{OffsetDateTime, Outbound, OutboundMessage};
 pub use crate::pos::PosSystem;
 pub use crate::process_request::TaskUpdate;

@@ -7,11 +7,12 @@ use ocean_model::{
     DateTime, DocumentReference, EventStatus, Id, Uri,
 };
 
+use crate::build_error::BuildError;
 use crate::code::EventCode;
 use crate::document::{Document, DocumentLink};
 use crate::http;
 use crate::message::Message;
-use crate::outbound::{BuildError, NewEntry, Outbound, OutboundMessage, non_blank, profiled};
+use crate::outbound::{NewEntry, Outbound, OutboundMessage, non_blank, profiled};
 use crate::participant::Participant;
 use crate::referral::Referral;
 

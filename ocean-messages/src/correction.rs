@@ -5,9 +5,10 @@ use std::fmt;
 
 use ocean_model::{Patient, Resource, ServiceRequest};
 
+use crate::build_error::BuildError;
 use crate::code::EventCode;
 use crate::message::Message;
-use crate::outbound::{BuildError, Outbound, OutboundMessage};
+use crate::outbound::{Outbound, OutboundMessage};
 use crate::referral::Referral;
 use crate::rules::sr_referral;
 

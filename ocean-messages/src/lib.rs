@@ -131,6 +131,7 @@ macro_rules! debug_view {
 
 mod appointment;
 pub mod build;
+mod build_error;
 mod clock;
 mod code;
 mod communication;

@@ -1,6 +1,6 @@
 //! The POS's identity as the source of its messages ([`PosSystem`]): `MessageHeader.source`.
 
-use crate::outbound::BuildError;
+use crate::build_error::BuildError;
 
 /// The POS's identity as the source of its messages (`MessageHeader.source`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,12 +9,11 @@ use ocean_model::{
 use ocean_status::AcceptedTaskStatus;
 use uuid::Uuid;
 
+use crate::build_error::BuildError;
 use crate::code::EventCode;
 use crate::ext;
 use crate::message::Message;
-use crate::outbound::{
-    BuildError, NewEntry, Outbound, OutboundMessage, entry_uuid, non_blank, profiled,
-};
+use crate::outbound::{NewEntry, Outbound, OutboundMessage, entry_uuid, non_blank, profiled};
 use crate::participant::Participant;
 use crate::referral::Referral;
 
