@@ -2,7 +2,7 @@
 //!
 //! Each enum lists the FHIR R4 value set's codes and has an `Unrecognized` arm holding any other
 //! string, so a payload with an unexpected code still parses (the profile check in
-//! [`crate::validate`] reports it, rule `code-unknown`). `as_str()` gives the code back exactly.
+//! [`crate::validate`] reports it, rule `code-unrecognized`). `as_str()` gives the code back exactly.
 //!
 //! ```
 //! use ocean_model::TaskStatus;

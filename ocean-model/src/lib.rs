@@ -44,8 +44,8 @@
 //! | [`json`] | reading and writing, with safe errors |
 //!
 //! # Performance
-//! Types are hand-written with declarative macros: no `#[serde(flatten)]`, no internally tagged
-//! enums. [`Resource`] dispatches on `resourceType` while reading, so each object is read once.
+//! Types are hand-written with declarative macros (no proc-macro crate, so the model builds
+//! fast): no `#[serde(flatten)]`, no internally tagged enums. [`Resource`] dispatches on `resourceType` while reading, so each object is read once.
 //! serde_json keeps its default number handling (no `arbitrary_precision`); decimals keep their
 //! text through `RawValue`.
 
@@ -73,12 +73,16 @@ pub use bundle::{
 };
 pub use codes::*;
 pub use datatypes::*;
-pub use datetime::{Date, DateTime, DateTimeError, Instant, PartialDateTime, Precision, Time};
+pub use datetime::{
+    Date, DateTime, DateTimeError, Instant, InstantForm, PartialDateTime, Precision, Time,
+};
 pub use de::UnknownElements;
 pub use error::{ParseError, ParseErrorKind};
 pub use identifiers::{HealthNumber, OceanBase, OceanNamingSystem, Profile, Province, ReferralId};
 pub use json::FhirJson;
-pub use primitives::{Base64Binary, Code, Decimal, Id, InvalidDecimal, UnknownCode, Uri};
+pub use primitives::{
+    Base64Binary, Code, Decimal, Id, InvalidDecimal, UnknownCode, Uri, is_resource_type_name,
+};
 pub use reference::ParsedReference;
 pub use resource::{OtherResource, Resource, ResourceType};
 pub use resources::*;

@@ -26,11 +26,41 @@ string_primitive! {
 impl Id {
     /// Whether the text satisfies the FHIR `id` rule: 1 to 64 of `A-Z a-z 0-9 - .`.
     pub fn is_valid(&self) -> bool {
-        let s = self.as_str();
-        (1..=64).contains(&s.len())
-            && s.bytes()
+        Self::is_valid_str(self.as_str())
+    }
+
+    /// [`Id::is_valid`] of a text, without building an `Id`: whether `text` is 1 to 64 of
+    /// `A-Z a-z 0-9 - .` (FHIR R4 `id`, regex `[A-Za-z0-9\-\.]{1,64}`). The one id rule of the
+    /// workspace: reference parsing and [`crate::validate`] use it.
+    ///
+    /// ```
+    /// use ocean_model::Id;
+    /// assert!(Id::is_valid_str("o-1.2") && !Id::is_valid_str("a/b") && !Id::is_valid_str(""));
+    /// ```
+    pub fn is_valid_str(text: &str) -> bool {
+        (1..=64).contains(&text.len())
+            && text
+                .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
     }
+}
+
+/// Whether `name` has the shape of a FHIR resource type name: an ASCII capital letter, then
+/// ASCII letters and digits (`Patient`, `MedicationStatement`; not `patient`, `Patient/1`, ``).
+///
+/// This is the lexical rule only: a type the model does not know (`Encounter`) passes, and it
+/// is what reference parsing (`Type/id`), `_type` lists and SMART scopes check. Every R4
+/// resource type name satisfies it.
+///
+/// ```
+/// use ocean_model::is_resource_type_name;
+/// assert!(is_resource_type_name("Patient") && is_resource_type_name("Encounter"));
+/// assert!(!is_resource_type_name("patient") && !is_resource_type_name("Patient/1"));
+/// assert!(!is_resource_type_name(""));
+/// ```
+pub fn is_resource_type_name(name: &str) -> bool {
+    let mut b = name.bytes();
+    b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| c.is_ascii_alphanumeric())
 }
 
 string_primitive! {
@@ -246,7 +276,27 @@ mod tests {
     }
 
     #[test]
+    fn type_name_rule() {
+        for ok in ["Patient", "A", "Observation2", "MedicationStatement"] {
+            assert!(is_resource_type_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "patient",
+            "Patient/1",
+            "Pat ient",
+            "Pätient",
+            "1Patient",
+            "_x",
+        ] {
+            assert!(!is_resource_type_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn id_rule() {
+        assert!(Id::is_valid_str(&"x".repeat(64)));
+        assert!(!Id::is_valid_str("é"));
         assert!(Id::new("abc-1.2").is_valid());
         assert!(!Id::new("").is_valid());
         assert!(!Id::new("a/b").is_valid());

@@ -242,7 +242,7 @@ impl Checker<'_> {
 
     fn resource(&mut self, resource: &Resource, base: &str, in_message: bool) {
         if let Some(id) = resource_id(resource) {
-            if !crate::Id::new(id).is_valid() {
+            if !crate::Id::is_valid_str(id) {
                 self.error(
                     "id-format",
                     format!("{base}.id"),
