@@ -40,7 +40,7 @@
 //! | [`resources`] | the 22 resource types of the eReferral flows and `$everything` |
 //! | [`Resource`], [`bundle`] | any resource; Bundle iteration and reference resolution |
 //! | [`identifiers`] | health numbers, Ocean NamingSystems and referral ids, profile canonicals |
-//! | [`validate`] | profile checks |
+//! | [`validate`], [`severity`] | profile checks; the one [`Severity`] scale of the workspace |
 //! | [`json`] | reading and writing, with safe errors |
 //!
 //! # Performance
@@ -66,6 +66,7 @@ pub mod primitives;
 pub mod reference;
 mod resource;
 pub mod resources;
+pub mod severity;
 pub mod validate;
 
 pub use bundle::{
@@ -86,3 +87,4 @@ pub use primitives::{
 pub use reference::ParsedReference;
 pub use resource::{OtherResource, Resource, ResourceType};
 pub use resources::*;
+pub use severity::Severity;
