@@ -42,6 +42,7 @@
 //! | [`identifiers`] | health numbers, Ocean NamingSystems and referral ids, profile canonicals |
 //! | [`validate`], [`severity`] | profile checks; the one [`Severity`] scale of the workspace |
 //! | [`json`] | reading and writing, with safe errors |
+//! | [`everything`] | the resource types Ocean reads from `Patient/$everything` |
 //!
 //! # Performance
 //! Types are hand-written with declarative macros (no proc-macro crate, so the model builds
@@ -60,6 +61,7 @@ pub mod datatypes;
 pub mod datetime;
 pub(crate) mod de;
 mod error;
+pub mod everything;
 pub mod identifiers;
 pub mod json;
 pub mod primitives;
