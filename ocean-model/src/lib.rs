@@ -42,6 +42,7 @@
 //! | [`identifiers`] | health numbers, Ocean NamingSystems and referral ids, profile canonicals |
 //! | [`validate`], [`severity`] | profile checks; the one [`Severity`] scale of the workspace |
 //! | [`json`] | reading and writing, with safe errors |
+//! | [`percent`], [`oauth`] | percent- and form-encoding; OAuth client authentication (RFC 6749 §2.3.1) |
 //! | [`everything`] | the resource types Ocean reads from `Patient/$everything` |
 //!
 //! # Performance
@@ -64,6 +65,8 @@ mod error;
 pub mod everything;
 pub mod identifiers;
 pub mod json;
+pub mod oauth;
+pub mod percent;
 pub mod primitives;
 pub mod reference;
 mod resource;

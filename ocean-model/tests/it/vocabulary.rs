@@ -1,7 +1,8 @@
 //! Property tests of the shared vocabulary: instants, base64, plain text from HTML, OAuth
 //! client authentication.
 
-use ocean_model::{DateTimeError, Instant, InstantForm};
+use ocean_model::oauth::BasicCredentials;
+use ocean_model::{Base64Binary, DateTimeError, Instant, InstantForm, percent};
 use proptest::prelude::*;
 use time::{OffsetDateTime, UtcOffset};
 
@@ -52,5 +53,55 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Encoding then reading gives the bytes back, and the length agrees with the decode.
+    #[test]
+    fn base64_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..10_000)) {
+        let b = Base64Binary::encode(&bytes);
+        prop_assert_eq!(b.decoded_len(), Some(bytes.len()));
+        prop_assert_eq!(b.decode(), Some(bytes));
+    }
+
+    /// On any text made of base64 symbols, padding and white space, the streaming length and
+    /// the full decode agree on validity and size.
+    #[test]
+    fn base64_len_agrees_with_decode(text in "[A-Za-z0-9+/= \n]{0,64}") {
+        let b = Base64Binary::new(text);
+        prop_assert_eq!(b.decoded_len(), b.decode().map(|v| v.len()));
+    }
+
+    /// Percent- and form-encoding round-trip any text, and write only unreserved characters,
+    /// `%XX` and (form) `+`.
+    #[test]
+    fn percent_round_trips(text in any::<String>()) {
+        let e = percent::encode(&text);
+        prop_assert!(e.bytes().all(|b| percent::is_unreserved(b) || b == b'%'));
+        prop_assert_eq!(percent::decode(&e).unwrap(), text.clone());
+        let f = percent::encode_form(&text);
+        prop_assert!(!f.contains(' '));
+        prop_assert_eq!(percent::decode_form(&f).unwrap(), text);
+    }
+
+    /// Decoding never panics, and succeeds exactly when every `%` starts an escape and the
+    /// bytes are UTF-8.
+    #[test]
+    fn percent_decode_never_panics(text in "[a-z%0-9A-F+\u{e9}]{0,16}") {
+        let _ = percent::decode(&text);
+        let _ = percent::decode_form(&text);
+    }
+
+    /// Any client id and secret survive the Basic header, whose value is plain ASCII.
+    #[test]
+    fn basic_credentials_round_trip(id in any::<String>(), secret in any::<String>()) {
+        let c = BasicCredentials::new(id.clone(), secret.clone());
+        let h = c.authorization();
+        prop_assert!(h.is_ascii() && h.starts_with("Basic "));
+        let back = BasicCredentials::from_authorization(&h).unwrap();
+        prop_assert_eq!(back.into_parts(), (id, secret));
     }
 }
