@@ -43,6 +43,7 @@
 //! | [`validate`], [`severity`] | profile checks; the one [`Severity`] scale of the workspace |
 //! | [`json`] | reading and writing, with safe errors |
 //! | [`percent`], [`oauth`] | percent- and form-encoding; OAuth client authentication (RFC 6749 §2.3.1) |
+//! | [`text`] | plain text from HTML/XHTML (narratives, notes) |
 //! | [`everything`] | the resource types Ocean reads from `Patient/$everything` |
 //!
 //! # Performance
@@ -72,6 +73,7 @@ pub mod reference;
 mod resource;
 pub mod resources;
 pub mod severity;
+pub mod text;
 pub mod validate;
 
 pub use bundle::{

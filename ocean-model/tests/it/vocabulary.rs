@@ -2,7 +2,7 @@
 //! client authentication.
 
 use ocean_model::oauth::BasicCredentials;
-use ocean_model::{Base64Binary, DateTimeError, Instant, InstantForm, percent};
+use ocean_model::{Base64Binary, DateTimeError, Instant, InstantForm, percent, text};
 use proptest::prelude::*;
 use time::{OffsetDateTime, UtcOffset};
 
@@ -103,5 +103,81 @@ proptest! {
         prop_assert!(h.is_ascii() && h.starts_with("Basic "));
         let back = BasicCredentials::from_authorization(&h).unwrap();
         prop_assert_eq!(back.into_parts(), (id, secret));
+    }
+}
+
+/// HTML built from tags, comments, references and text without `<`, `&` or `;`.
+fn html() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => "[a-zA-Z0-9 .,:\n\t\u{a0}\u{e9}-]{0,8}",
+        3 => prop::sample::select(vec![
+            "<p>", "</p>", "<br/>", "<BR>", "<b>", "</b>", "<div class=\"a>b\">", "</div>",
+            "<ul>", "<li>", "</li>", "</ul>", "<td>", "<tr>", "<!-- c > d -->", "<h:p>", "</h:p>",
+            "<script>if (a<b) {}</script>", "<style>p{}</style>", "<img src='x'/>", "<span>",
+            "<?xml version='1.0'?>", "<!DOCTYPE html>", "<table>", "<th scope=\"col\">",
+        ]).prop_map(str::to_owned),
+        2 => prop::sample::select(vec![
+            "&nbsp;", "&eacute;", "&#233;", "&#x2014;", "&rarr;", "&unknown;", "&#0;", "&frac12;",
+            "&#10;", "&NotEqualTilde;",
+        ]).prop_map(str::to_owned),
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+/// Whether a `<` at byte `i` of `s` would open a tag (the rule of `ocean_model::text`).
+fn opens_tag(s: &str, i: usize) -> bool {
+    let mut rest = s[i + 1..].chars();
+    match rest.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '!' || c == '?' => true,
+        Some('/') => rest.next().is_some_and(|c| c.is_ascii_alphabetic()),
+        _ => false,
+    }
+}
+
+fn lines_are_normal(t: &str) -> bool {
+    t.is_empty()
+        || t.split('\n').all(|l| {
+            !l.is_empty()
+                && l.trim() == l
+                && !l.contains("  ")
+                && !l.chars().any(|c| c.is_whitespace() && c != ' ')
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// On generated HTML: idempotent, no `<` left, lines normalised, and the one-line form is
+    /// the lines joined by spaces.
+    #[test]
+    fn text_from_html(h in html()) {
+        let t = text::plain_text(&h);
+        prop_assert_eq!(text::plain_text(&t), t.clone());
+        prop_assert!(!t.contains('<'), "{:?}", t);
+        prop_assert!(lines_are_normal(&t), "{:?}", t);
+        prop_assert_eq!(text::one_line(&h), t.replace('\n', " "));
+        prop_assert_eq!(text::one_line(&text::one_line(&h)), text::one_line(&h));
+    }
+
+    /// On any text without references or CDATA: idempotent, and no `<` in the result opens a
+    /// tag.
+    #[test]
+    fn text_never_leaves_a_tag(s in "([<>/!?a-zA-Z =\"'\n-]|<!--|-->|<b>|</p>|<script>|</script>){0,40}") {
+        let t = text::plain_text(&s);
+        for (i, _) in t.match_indices('<') {
+            prop_assert!(!opens_tag(&t, i), "{:?} -> {:?}", s, t);
+        }
+        prop_assert_eq!(text::plain_text(&t), t.clone());
+        prop_assert!(lines_are_normal(&t));
+    }
+
+    /// Never panics, on anything; the result's lines are normalised.
+    #[test]
+    fn text_never_panics(s in any::<String>(), h in "[<>/!?&#;xX0-9a-zA-Z\"' \n-]{0,64}") {
+        for input in [s.as_str(), h.as_str()] {
+            let t = text::plain_text(input);
+            prop_assert!(lines_are_normal(&t));
+            let _ = text::one_line(input);
+        }
     }
 }
