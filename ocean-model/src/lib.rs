@@ -46,6 +46,24 @@
 //! | [`text`] | plain text from HTML/XHTML (narratives, notes) |
 //! | [`everything`] | the resource types Ocean reads from `Patient/$everything` |
 //!
+//! # Conventions
+//! One shape for every type that stands for a code, here and in the crates built on this one:
+//!
+//! | | open enum | closed enum |
+//! |---|---|---|
+//! | what | a FHIR binding where a code outside the value set must survive a round trip ([`TaskStatus`], every enum of [`codes`]) | a fixed vocabulary the toolkit defines or accepts ([`Severity`], [`oauth::ClientAuth`], [`Province`], [`OceanNamingSystem`]) |
+//! | read | `from_code(&str) -> Self`: never fails; an unknown code is kept (`Unrecognized(UnknownCode)`, as ruma's `_Custom`); `is_known()` tells | `from_code(&str) -> Option<Self>`: `None` for anything else (a caller that needs an error maps `None` to its own error type) |
+//! | write | `as_str(&self) -> &str`: the code exactly as read | `as_str(self) -> &'static str` |
+//! | also | `From<&str>`, `FromStr` (`Err = Infallible`), `Display` and serde as the code | `ALL` (every variant, in order), `Display` as the code |
+//!
+//! The accessor is `as_str` everywhere; older names (`code()`, `name()`) stay as aliases. A
+//! text that is not a code of a set (a URL such as [`OceanBase`], a canonical such as
+//! [`Profile`]) is read with `from_url`/`parse` instead.
+//!
+//! Other shared rules live with their module: [`text`] (HTML to plain text), [`percent`] and
+//! [`oauth`] (encodings), [`everything`] (what Ocean reads), [`Instant::from_offset_date_time`]
+//! (writing instants), [`is_resource_type_name`] and [`Id::is_valid_str`] (names and ids).
+//!
 //! # Performance
 //! Types are hand-written with declarative macros (no proc-macro crate, so the model builds
 //! fast): no `#[serde(flatten)]`, no internally tagged enums. [`Resource`] dispatches on `resourceType` while reading, so each object is read once.
