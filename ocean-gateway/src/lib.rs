@@ -6,3 +6,4 @@
 pub mod attachments;
 pub mod client;
 pub mod retry;
+pub mod store;
