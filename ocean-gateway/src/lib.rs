@@ -5,5 +5,12 @@
 
 pub mod attachments;
 pub mod client;
+pub mod gateway;
+pub mod handoff;
+pub mod inbound;
+pub mod outbox;
 pub mod retry;
+pub mod secret;
+pub mod site;
 pub mod store;
+pub mod worker;

@@ -1,1 +1,15 @@
-//! Integration tests of ocean-gateway.
+//! Integration tests of ocean-gateway: real HTTP on loopback, real SQLite files in temporary
+//! directories, no mocks of the store.
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod handoff;
+mod outbox;
+mod sentinel;
+mod support;
+mod webhook;
