@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod crash;
 mod handoff;
 mod outbox;
 mod sentinel;
