@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod client;
+pub mod config;
 pub mod gateway;
 pub mod handoff;
 pub mod inbound;

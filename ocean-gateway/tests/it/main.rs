@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+mod config;
 mod crash;
 mod handoff;
 mod outbox;
