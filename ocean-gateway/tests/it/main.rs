@@ -11,6 +11,8 @@
 mod config;
 mod crash;
 mod handoff;
+#[cfg(feature = "postgres")]
+mod instances;
 mod outbox;
 mod sentinel;
 mod support;

@@ -4,29 +4,8 @@ use std::time::Duration;
 
 use ocean_gateway::client::SendOutcome;
 use ocean_gateway::outbox::DeadLetterCause;
-use ocean_messages::build::{Outbound, PosSystem, TaskUpdate};
-use ocean_messages::{OceanSite, parse};
-use ocean_model::OceanBase;
 
 use crate::support::*;
-
-fn reply(n: usize, referral: usize) -> ocean_messages::build::OutboundMessage {
-    let received = parse(&variant(n, referral))
-        .unwrap()
-        .into_message()
-        .unwrap();
-    let site = OceanSite::new(OceanBase::Custom("http://localhost:8081".into()), "1234").unwrap();
-    let site = if site.matches(&received) {
-        site
-    } else {
-        let number = received.receiver_site_number().unwrap_or("1").to_owned();
-        OceanSite::new(OceanBase::Custom("http://localhost:8081".into()), number).unwrap()
-    };
-    let pos = PosSystem::new("Test POS", "https://pos.example.org/ocean").unwrap();
-    let mut out = Outbound::new(&received, &site, &pos).unwrap();
-    out.add_process_request(&TaskUpdate::new(ocean_status::AcceptedTaskStatus::Received))
-        .unwrap()
-}
 
 fn retry(after: Option<u64>) -> SendOutcome {
     SendOutcome::Retry {

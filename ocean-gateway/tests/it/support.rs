@@ -124,6 +124,45 @@ impl Transport for Scripted {
     }
 }
 
+/// The URL of PostgreSQL for the `postgres` feature's suite.
+pub(crate) const POSTGRES_ENV: &str = "OCEAN_TEST_POSTGRES_URL";
+
+/// With the `postgres` feature: a fresh database on the server at `OCEAN_TEST_POSTGRES_URL`
+/// (required under `CI=true`; elsewhere, without it, the suite runs on SQLite). Without the
+/// feature: a SQLite file in `dir`.
+pub(crate) async fn store_url(dir: &std::path::Path) -> String {
+    if cfg!(feature = "postgres") {
+        if let Some(url) = postgres_database().await {
+            return url;
+        }
+    }
+    format!("sqlite://{}", dir.join("gateway.db").display())
+}
+
+/// A fresh database on the test PostgreSQL server, or `None` when none is configured (a
+/// failure under `CI=true`).
+pub(crate) async fn postgres_database() -> Option<String> {
+    let Ok(base) = std::env::var(POSTGRES_ENV) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{POSTGRES_ENV} must be set under CI=true for the postgres suite"
+        );
+        eprintln!("{POSTGRES_ENV} not set: running on SQLite");
+        return None;
+    };
+    use sqlx::Executor as _;
+    sqlx::any::install_default_drivers();
+    let name = format!("gw_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+        .await
+        .unwrap();
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    let (root, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{root}/{name}"))
+}
+
 pub(crate) struct TestGateway {
     pub(crate) base: String,
     pub(crate) handler: Arc<Recorder>,
@@ -160,12 +199,22 @@ impl TestGateway {
         transport: Scripted,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("gateway.db").display());
-        let store = Store::open(&url).await.unwrap();
+        let url = store_url(dir.path()).await;
+        Self::start_on(&url, dir, tune, Arc::new(handler), Arc::new(transport)).await
+    }
+
+    /// A gateway on the store at `url`, with shared handler and transport (several instances
+    /// may share them).
+    pub(crate) async fn start_on(
+        url: &str,
+        dir: tempfile::TempDir,
+        tune: impl FnOnce(&mut GatewayOptions),
+        handler: Arc<Recorder>,
+        transport: Arc<Scripted>,
+    ) -> Self {
+        let store = Store::open(url).await.unwrap();
         let mut options = fast_options(vec![InboundClient::new(CLIENT_ID, CLIENT_SECRET)]);
         tune(&mut options);
-        let handler = Arc::new(handler);
-        let transport = Arc::new(transport);
         let dead = Arc::new(Mutex::new(Vec::new()));
         let sink_dead = Arc::clone(&dead);
         let gateway = Gateway::start(
@@ -259,4 +308,34 @@ impl TestGateway {
             g.stop().await;
         }
     }
+}
+
+/// A `notify-add-process-request` (received) answering [`variant`]`(n, referral)`.
+pub(crate) fn reply(n: usize, referral: usize) -> ocean_messages::build::OutboundMessage {
+    let received = ocean_messages::parse(&variant(n, referral))
+        .unwrap()
+        .into_message()
+        .unwrap();
+    let site = ocean_messages::OceanSite::new(
+        ocean_model::OceanBase::Custom("http://localhost:8081".into()),
+        "1234",
+    )
+    .unwrap();
+    let site = if site.matches(&received) {
+        site
+    } else {
+        let number = received.receiver_site_number().unwrap_or("1").to_owned();
+        ocean_messages::OceanSite::new(
+            ocean_model::OceanBase::Custom("http://localhost:8081".into()),
+            number,
+        )
+        .unwrap()
+    };
+    let pos =
+        ocean_messages::build::PosSystem::new("Test POS", "https://pos.example.org/ocean").unwrap();
+    let mut out = ocean_messages::build::Outbound::new(&received, &site, &pos).unwrap();
+    out.add_process_request(&ocean_messages::build::TaskUpdate::new(
+        ocean_status::AcceptedTaskStatus::Received,
+    ))
+    .unwrap()
 }
