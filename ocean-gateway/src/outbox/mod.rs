@@ -7,7 +7,7 @@
 //! - Workers send one referral's messages (per site) one at a time, in the order `send` was
 //!   called; messages of other referrals go in parallel.
 //! - [`SendOutcome::Delivered`] means done.
-//! - [`SendOutcome::Retry`]: tried again after [`RetryPolicy::next_delay`] (it honours
+//! - [`SendOutcome::Retry`]: tried again after `next_delay` of [`RetryPolicy`] (it honours
 //!   `Retry-After`), until the policy's window, counted from the first attempt, is over; then
 //!   it goes to the dead-letter list as [`DeadLetterCause::WindowOver`].
 //! - [`SendOutcome::Rejected`]: straight to the dead-letter list with Ocean's status and
@@ -37,7 +37,7 @@ use crate::worker::{Waiter, Workers, owner};
 use standin::NextDelay as _;
 
 /// Delivers one message body to one site's Ocean (`$process-messages`), with whatever token
-/// handling it needs. [`crate::client::OceanClient`] implements it.
+/// handling it needs. The outbound client of [`crate::client`] implements it.
 pub trait Transport: Send + Sync + 'static {
     /// Posts `body` to the site with key `site` and says what came of it.
     fn send(&self, site: &str, body: Vec<u8>) -> impl Future<Output = SendOutcome> + Send;
