@@ -13,7 +13,7 @@
 pub mod token;
 pub mod webhook;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -24,7 +24,7 @@ use tokio::sync::Notify;
 
 use crate::secret::SecretHash;
 use crate::site::GatewaySite;
-use crate::store::Store;
+use crate::store::{InboxWriter, Store};
 
 /// A client Ocean authenticates as at the token endpoint. `Debug` hides the secret digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +85,9 @@ pub struct InboundOptions {
     pub max_body_bytes: usize,
     /// How long an access token is valid (default 1 hour).
     pub token_ttl: Duration,
+    /// The most messages committed in one transaction (group commit, default 64; 1 commits
+    /// each alone). Every message is still answered only after its own commit.
+    pub max_batch: usize,
 }
 
 impl InboundOptions {
@@ -95,6 +98,7 @@ impl InboundOptions {
             sites: Vec::new(),
             max_body_bytes: ocean_messages::DEFAULT_MAX_BYTES,
             token_ttl: Duration::from_secs(3600),
+            max_batch: 64,
         }
     }
 }
@@ -103,6 +107,15 @@ pub(crate) struct Shared {
     pub(crate) store: Store,
     pub(crate) options: InboundOptions,
     pub(crate) wake: Arc<Notify>,
+    /// Started on the first message (inside the server's runtime).
+    writer: OnceLock<InboxWriter>,
+}
+
+impl Shared {
+    pub(crate) fn writer(&self) -> &InboxWriter {
+        self.writer
+            .get_or_init(|| InboxWriter::spawn(self.store.clone(), self.options.max_batch))
+    }
 }
 
 /// The inbound service: build it, then take its [`Router`](Self::router).
@@ -125,6 +138,7 @@ impl Inbound {
                 store,
                 options,
                 wake: Arc::new(Notify::new()),
+                writer: OnceLock::new(),
             }),
         }
     }

@@ -13,7 +13,8 @@
 //!    **413**, from `Content-Length` before reading, or as soon as the bytes read pass it.
 //! 4. [`ocean_messages::parse_with`]:
 //!    - a supported or unsupported message is inserted into the inbox under its idempotency
-//!      key and **committed**, then **200** with [`ocean_messages::http::ack`]'s
+//!      key and **committed** (concurrent messages share a transaction: group commit, see
+//!      [`crate::store::InboxWriter`]), then **200** with [`ocean_messages::http::ack`]'s
 //!      OperationOutcome. A repeat (same key) is **200** and changes nothing.
 //!    - an invalid message is recorded in the dead-letter list (the error, which names paths
 //!      and rules only, and the SHA-256 of the body) and answered **400** with `ack`'s
@@ -245,7 +246,7 @@ async fn receive(shared: &Shared, owner: &TokenOwner, bytes: Bytes) -> Response 
     inbound.site = site;
     inbound.referral = received.referral_id().map(|r| r.as_str().to_owned());
     inbound.supported = received.is_supported();
-    match shared.store.inbox_insert(&inbound).await {
+    match shared.writer().insert(inbound).await {
         Ok(InboxInsert::New) => {
             tracing::info!(key = %key, event = received.event_code(), outcome = "stored", "message received");
             shared.wake.notify_one();

@@ -127,27 +127,34 @@ fn claimed(row: &AnyRow) -> Result<ClaimedInbound, sqlx::Error> {
     })
 }
 
+/// The insert of one message (a repeat inserts nothing).
+pub(super) fn insert_query(
+    message: &NewInbound,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO inbox (idempotency_key, site, referral, event, supported, received_at, \
+         body, state, attempts, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(message.idempotency_key.as_str())
+    .bind(message.site.as_deref())
+    .bind(message.referral.as_deref())
+    .bind(message.event.as_str())
+    .bind(i64::from(message.supported))
+    .bind(now)
+    .bind(message.body.as_slice())
+    .bind(now)
+}
+
 impl Store {
     /// Stores a message unless one with its idempotency key is already stored, and commits
     /// (on disk when this returns, see the module docs of [`crate::store`]).
     pub async fn inbox_insert(&self, message: &NewInbound) -> Result<InboxInsert, StoreError> {
-        let now = now_ms();
-        let done = sqlx::query(
-            "INSERT INTO inbox (idempotency_key, site, referral, event, supported, received_at, \
-             body, state, attempts, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8) \
-             ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(&message.idempotency_key)
-        .bind(&message.site)
-        .bind(&message.referral)
-        .bind(&message.event)
-        .bind(i64::from(message.supported))
-        .bind(now)
-        .bind(&message.body)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx("inbox insert", &e))?;
+        let done = insert_query(message)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| StoreError::from_sqlx("inbox insert", &e))?;
         Ok(if done.rows_affected() > 0 {
             InboxInsert::New
         } else {

@@ -14,6 +14,7 @@
 //!
 //! Errors ([`StoreError`]) name the operation that failed, never the data.
 
+mod batch;
 mod dead;
 mod error;
 mod inbox;
@@ -26,6 +27,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use batch::InboxWriter;
 pub use dead::{DeadLetter, Direction};
 pub use error::{StoreError, StoreErrorKind};
 pub use inbox::{ClaimedInbound, InboxCounts, InboxInsert, NewInbound};
