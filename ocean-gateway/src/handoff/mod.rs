@@ -15,7 +15,10 @@
 //!   so a handler that makes its effect idempotent (e.g. keyed on
 //!   [`Delivery::idempotency_key`]) gets exactly-once in effect.
 //! - With several gateway instances on one PostgreSQL database, each message is claimed by one
-//!   instance at a time (`FOR UPDATE SKIP LOCKED` and a lease). A handler running longer than
+//!   instance at a time (`FOR UPDATE SKIP LOCKED` and a lease). "The order received" is the
+//!   order of the inbox's row ids; two messages of one referral arriving at the same moment on
+//!   two instances may commit in the other order (Ocean sends one referral's messages one
+//!   after the other, so this needs a retry race to happen). A handler running longer than
 //!   [`HandoffOptions::lease`] may be redelivered meanwhile: keep the lease longer than the
 //!   slowest hand-off.
 //!

@@ -63,11 +63,22 @@ impl Store {
             Ok(tx) => tx,
             Err(e) => return fail(&e),
         };
-        let mut results = Vec::with_capacity(batch.len());
-        for (message, _) in batch {
+        // Inserted in key order, so that two instances inserting the same keys (PostgreSQL)
+        // take their locks in the same order and cannot deadlock.
+        let mut order: Vec<usize> = (0..batch.len()).collect();
+        order.sort_by(|a, b| {
+            let key = |i: &usize| batch.get(*i).map(|(m, _)| m.idempotency_key.as_str());
+            key(a).cmp(&key(b))
+        });
+        let mut results: Vec<Result<InboxInsert, StoreError>> =
+            batch.iter().map(|_| Ok(InboxInsert::Repeat)).collect();
+        for i in order {
+            let (Some((message, _)), Some(slot)) = (batch.get(i), results.get_mut(i)) else {
+                continue;
+            };
             match super::inbox::insert_query(message).execute(&mut *tx).await {
-                Ok(done) if done.rows_affected() > 0 => results.push(Ok(InboxInsert::New)),
-                Ok(_) => results.push(Ok(InboxInsert::Repeat)),
+                Ok(done) if done.rows_affected() > 0 => *slot = Ok(InboxInsert::New),
+                Ok(_) => *slot = Ok(InboxInsert::Repeat),
                 Err(e) => {
                     let _ = tx.rollback().await;
                     return fail(&e);
