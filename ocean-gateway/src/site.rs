@@ -51,3 +51,36 @@ pub fn resolve(
     let first = found.next()?;
     found.next().is_none().then(|| first.key.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use ocean_model::OceanBase;
+
+    use super::*;
+
+    #[test]
+    fn the_site_of_a_message() {
+        let body = include_bytes!("../../testdata/ocean/ereferral_back_pain.bundle.json");
+        let received = ocean_messages::parse(body).unwrap();
+        let message = received.message().unwrap();
+        let number = message.receiver_site_number().unwrap().to_owned();
+        let host = OceanBase::Custom("http://localhost:8081".into());
+        let site =
+            |key: &str, n: &str| GatewaySite::new(key, OceanSite::new(host.clone(), n).unwrap());
+        // The client's site wins.
+        assert_eq!(resolve(&[], Some("a"), Some(message)).as_deref(), Some("a"));
+        // No sites configured: the receiver's site number.
+        assert_eq!(resolve(&[], None, Some(message)), Some(number.clone()));
+        // The matching configured site.
+        let sites = [site("other", "999999"), site("mine", &number)];
+        assert_eq!(
+            resolve(&sites, None, Some(message)).as_deref(),
+            Some("mine")
+        );
+        // None matches, or two do: no site.
+        assert_eq!(resolve(&sites[..1], None, Some(message)), None);
+        let twice = [site("x", &number), site("y", &number)];
+        assert_eq!(resolve(&twice, None, Some(message)), None);
+        assert_eq!(resolve(&sites, None, None), None);
+    }
+}
