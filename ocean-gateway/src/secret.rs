@@ -33,7 +33,7 @@ impl SecretHash {
     /// Reads 64 hex digits (as written by [`Self::to_hex`] or `sha256sum`).
     pub fn from_hex(hex: &str) -> Option<Self> {
         let bytes = hex.as_bytes();
-        if bytes.len() != 64 {
+        if bytes.len() != 64 || !bytes.iter().all(u8::is_ascii_hexdigit) {
             return None;
         }
         let mut out = [0u8; 32];
@@ -89,9 +89,24 @@ mod tests {
         assert!(h.matches(b"abc"));
         assert!(!h.matches(b"abd"));
         assert_eq!(SecretHash::from_hex("zz"), None);
+        assert_eq!(SecretHash::from_hex(&"+f".repeat(32)), None);
         assert_eq!(format!("{h:?}"), "SecretHash(..)");
         let t = new_token().unwrap();
         assert_eq!(t.len(), 64);
         assert_ne!(t, new_token().unwrap());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hex_round_trip(secret in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let h = SecretHash::of(&secret);
+            proptest::prop_assert_eq!(SecretHash::from_hex(&h.to_hex()), Some(h));
+            proptest::prop_assert!(h.matches(&secret));
+        }
+
+        #[test]
+        fn from_hex_never_panics(text in ".{0,80}") {
+            let _ = SecretHash::from_hex(&text);
+        }
     }
 }

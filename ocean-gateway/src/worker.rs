@@ -103,4 +103,17 @@ mod tests {
         assert_eq!(backoff(s(1), s(60), 3), s(4));
         assert_eq!(backoff(s(1), s(60), 40), s(60));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn backoff_never_shrinks_and_stays_under_max(
+            initial in 0u64..10_000, max in 0u64..1_000_000, attempt in 0u32..100,
+        ) {
+            let (i, m) = (Duration::from_millis(initial), Duration::from_millis(max));
+            let now = backoff(i, m, attempt);
+            let next = backoff(i, m, attempt + 1);
+            proptest::prop_assert!(now <= next);
+            proptest::prop_assert!(next <= m);
+        }
+    }
 }
