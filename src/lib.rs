@@ -18,3 +18,8 @@ pub use ocean_keywords as keywords;
 
 /// SMART on FHIR contextual launch into Ocean (`ocean-smart`).
 pub use ocean_smart as smart;
+
+/// The webhook service and outbound client around a durable inbox and outbox
+/// (`ocean-gateway`, feature `gateway`).
+#[cfg(feature = "gateway")]
+pub use ocean_gateway as gateway;
