@@ -18,10 +18,10 @@
 
 use std::process::ExitCode;
 
-use ocean_ereferral::messages::patient_match::{
+use ocean_ereferral::model::{Patient, Resource, json};
+use ocean_ereferral::patient::{
     Candidate, Demographics, Matcher, SearchHint, patient_from_message,
 };
-use ocean_ereferral::model::{Patient, Resource, json};
 use serde_json::value::RawValue;
 
 const SAMPLE_REFERRAL: &str = include_str!("../testdata/match/referral-patient.json");

@@ -7,6 +7,9 @@ pub use ocean_model as model;
 /// Message events to and from Ocean (`ocean-messages`).
 pub use ocean_messages as messages;
 
+/// Auto-match of a received referral's patient to the POS's charts (`ocean-match`).
+pub use ocean_match as patient;
+
 /// Task status ↔ Ocean folders (`ocean-status`).
 pub use ocean_status as status;
 
@@ -15,3 +18,8 @@ pub use ocean_keywords as keywords;
 
 /// SMART on FHIR contextual launch into Ocean (`ocean-smart`).
 pub use ocean_smart as smart;
+
+/// The webhook service and outbound client around a durable inbox and outbox
+/// (`ocean-gateway`, feature `gateway`).
+#[cfg(feature = "gateway")]
+pub use ocean_gateway as gateway;

@@ -10,6 +10,13 @@
 //!
 //! Run it alone with `cargo test --test house` (`.ci/house-check` does just that).
 
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,144 @@
-//! `ocean-gateway`: the webhook service Ocean posts to and the outbound client a POS sends
+//! `ocean-gateway`: the webhook service Ocean posts to and the outbound side a POS sends
 //! with, around a durable inbox and outbox, so that no referral is ever lost.
 //!
-//! Work in progress (issue 13): the modules below are being filled in.
+//! Ocean resends anything not answered 2xx (several times in the first hour, then hourly for
+//! 96 hours). So the gateway answers 200 **only after the message is committed** to its inbox,
+//! treats repeats as one, and hands each message to the POS exactly once in effect.
+//!
+//! # The flow a vendor follows
+//! 1. **Open the store**: [`store::Store::open`] with `sqlite://PATH` (one process per file) or,
+//!    with the `postgres` feature, `postgres://…` (several instances on one database).
+//! 2. **Configure the clients Ocean authenticates as** ([`inbound::InboundClient`], or a JSON
+//!    file: [`config`]) and give Ocean, in its eReferral integration settings, the token URL
+//!    (`…/oauth2/token`), the webhook URL (`…/fhir/$process-message`, HTTPS: terminate TLS at
+//!    your proxy), the client id and the secret.
+//! 3. **Implement the [`handoff::Handler`]**: take one [`handoff::Delivery`] into the POS and
+//!    return `Ok` only when it is safely there. Make the effect idempotent on
+//!    [`handoff::Delivery::idempotency_key`]: a hand-off interrupted by a crash comes back with
+//!    [`handoff::Delivery::attempt`] > 1. Messages of one referral come one at a time, in order.
+//! 4. **Give the outbox a [`outbox::Transport`]** (the outbound client of [`client`]) and a
+//!    dead-letter callback.
+//! 5. **Start** a [`gateway::Gateway`] and mount [`gateway::Gateway::router`] in your axum app
+//!    (or serve it alone).
+//! 6. **Answer Ocean** with [`outbox::Outbox::send`]: the message is committed, then delivered
+//!    with retries (and `Retry-After`) for 96 hours; what Ocean refuses goes to the dead-letter
+//!    list ([`store::Store::dead_letters`]) and to your callback, never retried silently.
+//! 7. On shutdown, stop the server, then [`gateway::Gateway::stop`].
+//!
+//! | step | answer to Ocean | guarantee |
+//! |---|---|---|
+//! | token request | `200` token / `401 invalid_client` | secrets and tokens stored as SHA-256, compared in constant time |
+//! | challenge `{"challenge": s}` | `200 {"challenge": s}` | with or without a token |
+//! | no or bad token | `401` | at most 4 KB read (to find a challenge) |
+//! | wrong media type / too large | `415` / `413` | reading stops at the limit |
+//! | invalid message | `400` OperationOutcome | recorded without the body |
+//! | new or repeated message | `200` after the commit | stored once, handed over once |
+//! | store unavailable | `503` | Ocean retries |
+//!
+//! No log line, error or `Debug` output of this crate contains patient data: ids, event codes,
+//! statuses and outcomes only.
+//!
+//! # Mounting the gateway in an existing axum app
+//! ```
+//! use std::sync::Arc;
+//!
+//! use axum::{Router, routing::get};
+//! use ocean_gateway::client::SendOutcome;
+//! use ocean_gateway::gateway::{Gateway, GatewayOptions};
+//! use ocean_gateway::handoff::{Delivery, HandoffError, Handler};
+//! use ocean_gateway::inbound::{InboundClient, InboundOptions};
+//! use ocean_gateway::outbox::{Outbox, Transport};
+//! use ocean_gateway::store::Store;
+//! use ocean_messages::{Event, Received};
+//!
+//! /// The POS's side: file each referral, once.
+//! struct Pos;
+//!
+//! impl Handler for Pos {
+//!     async fn handle(&self, delivery: Delivery) -> Result<(), HandoffError> {
+//!         // `delivery.attempt > 1`: a redelivery; skip it if this key is already filed.
+//!         let Ok(Received::Supported(message)) = delivery.parse() else {
+//!             return Ok(()); // an event the POS does not handle: done
+//!         };
+//!         match message.event() {
+//!             Event::AddServiceRequest(referral) => {
+//!                 // Save the referral in the POS, keyed by `delivery.idempotency_key`.
+//!                 let _ = referral.id();
+//!             }
+//!             _ => {}
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! /// Stands in for the Ocean client in this example.
+//! struct NoOcean;
+//!
+//! impl Transport for NoOcean {
+//!     async fn send(&self, _site: &str, _body: Vec<u8>) -> SendOutcome {
+//!         SendOutcome::Delivered { status: 200 }
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let dir = std::env::temp_dir().join(format!("ocean-gateway-doc-{}", std::process::id()));
+//!     std::fs::create_dir_all(&dir)?;
+//!     let store = Store::open(&format!("sqlite://{}", dir.join("gateway.db").display())).await?;
+//!     // The secret you gave Ocean: from your vault or environment, never in code.
+//!     let secret = std::env::var("OCEAN_INBOUND_SECRET")
+//!         .unwrap_or_else(|_| "a-long-random-secret-from-the-vault".into());
+//!     let options =
+//!         GatewayOptions::new(InboundOptions::new(vec![InboundClient::new("ocean", &secret)]));
+//!     let gateway = Gateway::start(
+//!         store.clone(),
+//!         options,
+//!         Arc::new(Pos),
+//!         Outbox::new(store),
+//!         Arc::new(NoOcean),
+//!         Arc::new(|report| eprintln!("dead letter: {report:?}")),
+//!     );
+//!
+//!     // The vendor's existing app, with the gateway under /ocean.
+//!     let app = Router::new()
+//!         .route("/", get(|| async { "my POS" }))
+//!         .nest("/ocean", gateway.router());
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//!     let addr = listener.local_addr()?;
+//!     let server = tokio::spawn(axum::serve(listener, app).into_future());
+//!
+//!     // Ocean validates the endpoint before it delivers anything.
+//!     let answer: serde_json::Value = reqwest::Client::new()
+//!         .post(format!("http://{addr}/ocean/fhir/$process-message"))
+//!         .header("content-type", "application/json")
+//!         .body(r#"{"challenge": "x1"}"#)
+//!         .send()
+//!         .await?
+//!         .json()
+//!         .await?;
+//!     assert_eq!(answer["challenge"], "x1");
+//!
+//!     server.abort();
+//!     gateway.stop().await;
+//!     std::fs::remove_dir_all(&dir)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The `gateway` example of the facade (`cargo run --features gateway --example gateway`) is
+//! a complete gateway with a command line.
+
+#![forbid(unsafe_code)]
 
 pub mod attachments;
 pub mod client;
+pub mod config;
+pub mod gateway;
+pub mod handoff;
+pub mod inbound;
+pub mod outbox;
 pub mod retry;
+pub mod secret;
+pub mod site;
+pub mod store;
+pub mod worker;

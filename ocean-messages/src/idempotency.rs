@@ -30,6 +30,7 @@
 
 use std::fmt;
 use std::fmt::Write as _;
+use std::hash::Hasher as _;
 
 /// Longest part kept verbatim; longer parts are hashed.
 const MAX_PART: usize = 128;
@@ -114,15 +115,13 @@ fn push_part(key: &mut String, part: &str) {
     }
 }
 
-/// FNV-1a, 64-bit: a stable, dependency-free hash (not cryptographic; it only shortens parts and
-/// names id-less bodies).
+/// FNV-1a, 64-bit (the `fnv` crate's hasher, fed the bytes alone): a stable, published hash (not
+/// cryptographic; it only shortens parts and names id-less bodies). Keys depend on it: it must
+/// stay FNV-1a 64, as the test vectors below pin.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
 }
 
 #[cfg(test)]

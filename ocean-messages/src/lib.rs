@@ -47,7 +47,7 @@
 //! 4. POST [`build::OutboundMessage::to_json`] to [`build::OutboundMessage::url`] (the site's
 //!    `$process-messages`) with content type [`http::FHIR_JSON`] and the bearer token.
 //!
-//! # The three outcomes of [`parse`]
+//! # The four outcomes of [`parse`]
 //! | outcome | when | answer ([`http::ack`]) |
 //! |---|---|---|
 //! | `Err(`[`MessageError::NotAMessage`]`)` | not JSON, not UTF-8, too deep, too large, not a Bundle, `Bundle.type` not `message`, no MessageHeader first | **400** |
@@ -92,6 +92,12 @@
 //! referral id as `valueIdentifier`) and v0.10 shapes (resource ids, `Type/id` references, the
 //! referral id as `valueString`) parse.
 //!
+//! # Referral state
+//! Every message event moves the referral between Ocean's folders, or not: [`Event::referral_events`]
+//! (received) and [`build::OutboundMessage::referral_events`] (built) give the
+//! [`ocean_status::ReferralEvent`]s it causes, with the mapping table, so a POS folds a
+//! referral's message log into Ocean's folder state with [`ocean_status::ReferralState::fold`].
+//!
 //! # Idempotency key
 //! `{event}|{referral id or -}|{message id}`, the message id being `msh:{MessageHeader.id}`,
 //! else `bundle:{Bundle.id}`, else `url:{MessageHeader fullUrl}`, else `fnv:` and a hash of the
@@ -106,30 +112,62 @@
 //! No error's `Display` or `Debug` contains patient data: they name element paths, resource
 //! types, event codes and rule ids. [`Message`]'s `Debug` shows ids only.
 //!
-//! # Other modules
-//! [`patient_match`] matches a received referral's patient to the POS's patients.
+//! Matching a received referral's patient to the POS's charts is the `ocean-match` crate.
 
 #![forbid(unsafe_code)]
 
+/// `Debug` for a view: its type name and the given fields, never the resources it borrows.
+macro_rules! debug_view {
+    ($name:ident, $($field:ident),*) => {
+        impl std::fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+mod appointment;
 pub mod build;
+mod build_error;
+mod clock;
+mod code;
+mod communication;
+mod correction;
+mod document;
 mod error;
 pub mod event;
 pub mod ext;
+mod form;
 pub mod http;
 pub mod idempotency;
+mod message;
+mod outbound;
 mod parse;
-pub mod patient_match;
+mod participant;
+mod pos;
+mod process_request;
+mod referral;
+mod referral_event;
+mod rules;
 pub mod site;
 pub mod view;
 
-pub use error::{InvalidMessage, MessageError, MessageRule, NotAMessage};
-pub use event::{Direction, Event, EventCode};
+pub use appointment::AppointmentView;
+pub use code::{Direction, EventCode};
+pub use communication::CommunicationView;
+pub use correction::{Corrected, DataCorrection};
+pub use document::{Document, DocumentKind, DocumentLink};
+pub use error::{MessageError, NotAMessage};
+pub use event::Event;
+pub use form::{Form, FormItem};
 pub use idempotency::IdempotencyKey;
-pub use parse::{
-    DEFAULT_MAX_BYTES, Message, ParseOptions, Received, UnsupportedMessage, parse, parse_with,
-};
+pub use message::{Message, Received, UnsupportedMessage};
+pub use parse::{DEFAULT_MAX_BYTES, ParseOptions, parse, parse_with};
+pub use participant::Participant;
+pub use process_request::TaskView;
+pub use referral::Referral;
+pub use rules::{InvalidMessage, MessageRule};
 pub use site::{OceanSite, SiteError};
-pub use view::{
-    AppointmentView, CommunicationView, Corrected, DataCorrection, Document, DocumentKind,
-    DocumentLink, Form, FormItem, Participant, Referral, TaskView,
-};

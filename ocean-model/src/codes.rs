@@ -2,7 +2,8 @@
 //!
 //! Each enum lists the FHIR R4 value set's codes and has an `Unrecognized` arm holding any other
 //! string, so a payload with an unexpected code still parses (the profile check in
-//! [`crate::validate`] reports it, rule `code-unknown`). `as_str()` gives the code back exactly.
+//! [`crate::validate`] reports it, rule `code-unrecognized`). `as_str()` gives the code back exactly.
+//! They are the model of an *open* code enum (crate docs, "Conventions").
 //!
 //! ```
 //! use ocean_model::TaskStatus;
@@ -18,6 +19,11 @@ pub trait CodeEnum {
     const VALUE_SET: &'static str;
     /// The code as written in FHIR JSON.
     fn code(&self) -> &str;
+    /// The code as written in FHIR JSON: [`CodeEnum::code`] under the accessor name every code
+    /// type has (see the crate docs, "Conventions").
+    fn as_str(&self) -> &str {
+        self.code()
+    }
     /// Whether the code is in the value set.
     fn is_known(&self) -> bool;
 }

@@ -349,7 +349,82 @@ string_primitive! {
     Instant
 }
 
+/// Which of the two FHIR `instant` forms [`Instant::from_offset_date_time`] writes. Both are
+/// valid `instant` text (`YYYY-MM-DDThh:mm:ss[.fff](Z|+hh:mm|-hh:mm)`, year 0001–9999).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InstantForm {
+    /// UTC with whole seconds, fraction dropped: `2024-01-31T09:00:00Z`. The form of a
+    /// `$everything` `_since` parameter.
+    UtcSeconds,
+    /// The time's own UTC offset with milliseconds (sub-millisecond digits dropped):
+    /// `2025-06-01T09:30:05.123-04:00`, `Z` when the offset is zero. An offset FHIR cannot
+    /// write (one with seconds, or beyond ±14:00) is converted to UTC first. The form of message
+    /// timestamps.
+    OffsetMillis,
+}
+
 impl Instant {
+    /// Writes a time as a FHIR `instant` in the given form.
+    ///
+    /// Rule: FHIR years are 0001–9999, so a time whose written year (after any conversion to
+    /// UTC) is outside that range is [`DateTimeError::OutOfRange`]; so is a time whose
+    /// conversion to UTC leaves `time`'s own range. Never panics.
+    ///
+    /// ```
+    /// use ocean_model::{Instant, InstantForm};
+    /// use time::macros::datetime;
+    /// let t = datetime!(2025-06-01 09:30:05.123_456 -4);
+    /// assert_eq!(Instant::from_offset_date_time(t, InstantForm::UtcSeconds).unwrap(), "2025-06-01T13:30:05Z");
+    /// assert_eq!(Instant::from_offset_date_time(t, InstantForm::OffsetMillis).unwrap(), "2025-06-01T09:30:05.123-04:00");
+    /// assert!(Instant::from_offset_date_time(datetime!(-0001-01-01 0:00 UTC), InstantForm::UtcSeconds).is_err());
+    /// ```
+    pub fn from_offset_date_time(
+        t: OffsetDateTime,
+        form: InstantForm,
+    ) -> Result<Self, DateTimeError> {
+        let offset = t.offset();
+        // FHIR offsets are whole minutes within ±14:00 (`(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)`).
+        let writable = offset.seconds_past_minute() == 0 && offset.whole_minutes().abs() <= 14 * 60;
+        let to_utc = form == InstantForm::UtcSeconds || !writable;
+        let t = if to_utc {
+            // `checked_to_offset`: near the edge of `time`'s range, `to_offset` would panic.
+            t.checked_to_offset(UtcOffset::UTC)
+                .ok_or(DateTimeError::OutOfRange)?
+        } else {
+            t
+        };
+        if !(1..=9999).contains(&t.year()) {
+            return Err(DateTimeError::OutOfRange);
+        }
+        let date = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+        let text = match form {
+            InstantForm::UtcSeconds => format!("{date}Z"),
+            InstantForm::OffsetMillis => {
+                let offset = t.offset();
+                let zone = if offset.is_utc() {
+                    "Z".to_owned()
+                } else {
+                    let sign = if offset.is_negative() { '-' } else { '+' };
+                    format!(
+                        "{sign}{:02}:{:02}",
+                        offset.whole_hours().unsigned_abs(),
+                        offset.minutes_past_hour().unsigned_abs()
+                    )
+                };
+                format!("{date}.{:03}{zone}", t.millisecond())
+            }
+        };
+        Ok(Self::new(text))
+    }
+
     /// Parses the text strictly (FHIR `instant` grammar).
     pub fn parse(&self) -> Result<PartialDateTime, DateTimeError> {
         parse(self.as_str(), Grammar::Instant)
@@ -497,6 +572,61 @@ mod tests {
                 .is_some()
         );
         assert!(DateTime::new("9999-12-31T23:59:59Z").instant().is_some());
+    }
+
+    #[test]
+    fn instant_forms() {
+        let fmt = |t, form| Instant::from_offset_date_time(t, form).map(Instant::into_string);
+        let (s, m) = (InstantForm::UtcSeconds, InstantForm::OffsetMillis);
+        // The cases of ocean-messages' and ocean-smart's formatters, unchanged.
+        assert_eq!(
+            fmt(datetime!(2025-06-01 09:30:05.123 -4), m).unwrap(),
+            "2025-06-01T09:30:05.123-04:00"
+        );
+        assert_eq!(
+            fmt(datetime!(2025-06-01 09:30 UTC), m).unwrap(),
+            "2025-06-01T09:30:00.000Z"
+        );
+        assert_eq!(
+            fmt(datetime!(2025-06-01 09:30 +5:30), m).unwrap(),
+            "2025-06-01T09:30:00.000+05:30"
+        );
+        assert_eq!(
+            fmt(datetime!(2025-06-01 09:30 -0:30), m).unwrap(),
+            "2025-06-01T09:30:00.000-00:30"
+        );
+        assert_eq!(
+            fmt(datetime!(2025-06-01 09:30 +0:00:30), m).unwrap(),
+            "2025-06-01T09:29:30.000Z"
+        );
+        assert_eq!(
+            fmt(datetime!(2024-01-31 04:00:00.999 -5), s).unwrap(),
+            "2024-01-31T09:00:00Z"
+        );
+        for form in [s, m] {
+            assert_eq!(
+                fmt(datetime!(-0001-01-01 0:00 UTC), form),
+                Err(DateTimeError::OutOfRange)
+            );
+            assert_eq!(
+                fmt(datetime!(-9999-01-01 0:00 +0:00:30), form),
+                Err(DateTimeError::OutOfRange)
+            );
+            let max = PrimitiveDateTime::MAX.assume_offset(UtcOffset::from_hms(-23, 0, 0).unwrap());
+            assert!(fmt(max, form).is_err());
+            let min = PrimitiveDateTime::MIN.assume_offset(UtcOffset::from_hms(23, 0, 0).unwrap());
+            assert!(fmt(min, form).is_err());
+            assert_eq!(
+                fmt(datetime!(9999-12-31 23:59:59 UTC), form).map(|t| !t.is_empty()),
+                Ok(true)
+            );
+        }
+        // A local time in year 1 whose UTC instant is in year 0: an error in UTC form only.
+        assert!(fmt(datetime!(0001-01-01 01:00 +2), m).is_ok());
+        assert_eq!(
+            fmt(datetime!(0001-01-01 01:00 +2), s),
+            Err(DateTimeError::OutOfRange)
+        );
     }
 
     #[test]

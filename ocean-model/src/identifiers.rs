@@ -97,7 +97,13 @@ impl Province {
         Self::YT,
     ];
 
-    /// The two-letter code (`"BC"`).
+    /// The two-letter code (`"BC"`); the accessor every code type has (see the crate docs,
+    /// "Conventions").
+    pub fn as_str(self) -> &'static str {
+        self.code()
+    }
+
+    /// The two-letter code (`"BC"`), as [`Province::as_str`].
     pub fn code(self) -> &'static str {
         match self {
             Self::AB => "AB",
@@ -347,7 +353,25 @@ impl OceanNamingSystem {
         Self::AttachmentReference,
     ];
 
-    /// The last path segment (`"id-ereferral-reference"`).
+    /// The last path segment (`"id-ereferral-reference"`); the accessor every code type has
+    /// (see the crate docs, "Conventions").
+    pub fn as_str(self) -> &'static str {
+        self.name()
+    }
+
+    /// Reads a last path segment (exact); `None` if it names no Ocean NamingSystem.
+    ///
+    /// ```
+    /// use ocean_model::OceanNamingSystem;
+    /// let ns = OceanNamingSystem::from_code("id-site-number");
+    /// assert_eq!(ns, Some(OceanNamingSystem::SiteNumber));
+    /// assert_eq!(ns.map(OceanNamingSystem::as_str), Some("id-site-number"));
+    /// ```
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.name() == code)
+    }
+
+    /// The last path segment (`"id-ereferral-reference"`), as [`OceanNamingSystem::as_str`].
     pub fn name(self) -> &'static str {
         match self {
             Self::EReferralReference => "id-ereferral-reference",
@@ -557,6 +581,23 @@ impl fmt::Display for Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closed_enums_follow_the_convention() {
+        for p in Province::ALL {
+            assert_eq!(Province::from_code(p.as_str()), Some(p));
+            assert_eq!(p.as_str(), p.code());
+        }
+        for n in OceanNamingSystem::ALL {
+            assert_eq!(OceanNamingSystem::from_code(n.as_str()), Some(n));
+            assert_eq!(n.as_str(), n.name());
+        }
+        assert_eq!(OceanNamingSystem::from_code("id-nothing"), None);
+        fn generic<C: crate::codes::CodeEnum>(c: &C) -> &str {
+            c.as_str()
+        }
+        assert_eq!(generic(&crate::TaskStatus::from_code("odd")), "odd");
+    }
 
     #[test]
     fn provinces_from_systems() {

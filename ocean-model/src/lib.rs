@@ -40,12 +40,33 @@
 //! | [`resources`] | the 22 resource types of the eReferral flows and `$everything` |
 //! | [`Resource`], [`bundle`] | any resource; Bundle iteration and reference resolution |
 //! | [`identifiers`] | health numbers, Ocean NamingSystems and referral ids, profile canonicals |
-//! | [`validate`] | profile checks |
+//! | [`validate`], [`severity`] | profile checks; the one [`Severity`] scale of the workspace |
 //! | [`json`] | reading and writing, with safe errors |
+//! | [`percent`], [`oauth`] | percent- and form-encoding; OAuth client authentication (RFC 6749 §2.3.1) |
+//! | [`text`] | plain text from HTML/XHTML (narratives, notes) |
+//! | [`everything`] | the resource types Ocean reads from `Patient/$everything` |
+//!
+//! # Conventions
+//! One shape for every type that stands for a code, here and in the crates built on this one:
+//!
+//! | | open enum | closed enum |
+//! |---|---|---|
+//! | what | a FHIR binding where a code outside the value set must survive a round trip ([`TaskStatus`], every enum of [`codes`]) | a fixed vocabulary the toolkit defines or accepts ([`Severity`], [`oauth::ClientAuth`], [`Province`], [`OceanNamingSystem`]) |
+//! | read | `from_code(&str) -> Self`: never fails; an unknown code is kept (`Unrecognized(UnknownCode)`, as ruma's `_Custom`); `is_known()` tells | `from_code(&str) -> Option<Self>`: `None` for anything else (a caller that needs an error maps `None` to its own error type) |
+//! | write | `as_str(&self) -> &str`: the code exactly as read | `as_str(self) -> &'static str` |
+//! | also | `From<&str>`, `FromStr` (`Err = Infallible`), `Display` and serde as the code | `ALL` (every variant, in order), `Display` as the code |
+//!
+//! The accessor is `as_str` everywhere; older names (`code()`, `name()`) stay as aliases. A
+//! text that is not a code of a set (a URL such as [`OceanBase`], a canonical such as
+//! [`Profile`]) is read with `from_url`/`parse` instead.
+//!
+//! Other shared rules live with their module: [`text`] (HTML to plain text), [`percent`] and
+//! [`oauth`] (encodings), [`everything`] (what Ocean reads), [`Instant::from_offset_date_time`]
+//! (writing instants), [`is_resource_type_name`] and [`Id::is_valid_str`] (names and ids).
 //!
 //! # Performance
-//! Types are hand-written with declarative macros: no `#[serde(flatten)]`, no internally tagged
-//! enums. [`Resource`] dispatches on `resourceType` while reading, so each object is read once.
+//! Types are hand-written with declarative macros (no proc-macro crate, so the model builds
+//! fast): no `#[serde(flatten)]`, no internally tagged enums. [`Resource`] dispatches on `resourceType` while reading, so each object is read once.
 //! serde_json keeps its default number handling (no `arbitrary_precision`); decimals keep their
 //! text through `RawValue`.
 
@@ -60,12 +81,17 @@ pub mod datatypes;
 pub mod datetime;
 pub(crate) mod de;
 mod error;
+pub mod everything;
 pub mod identifiers;
 pub mod json;
+pub mod oauth;
+pub mod percent;
 pub mod primitives;
 pub mod reference;
 mod resource;
 pub mod resources;
+pub mod severity;
+pub mod text;
 pub mod validate;
 
 pub use bundle::{
@@ -73,12 +99,17 @@ pub use bundle::{
 };
 pub use codes::*;
 pub use datatypes::*;
-pub use datetime::{Date, DateTime, DateTimeError, Instant, PartialDateTime, Precision, Time};
+pub use datetime::{
+    Date, DateTime, DateTimeError, Instant, InstantForm, PartialDateTime, Precision, Time,
+};
 pub use de::UnknownElements;
 pub use error::{ParseError, ParseErrorKind};
 pub use identifiers::{HealthNumber, OceanBase, OceanNamingSystem, Profile, Province, ReferralId};
 pub use json::FhirJson;
-pub use primitives::{Base64Binary, Code, Decimal, Id, InvalidDecimal, UnknownCode, Uri};
+pub use primitives::{
+    Base64Binary, Code, Decimal, Id, InvalidDecimal, UnknownCode, Uri, is_resource_type_name,
+};
 pub use reference::ParsedReference;
 pub use resource::{OtherResource, Resource, ResourceType};
 pub use resources::*;
+pub use severity::Severity;

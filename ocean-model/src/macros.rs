@@ -1,5 +1,5 @@
 //! Declarative macros that generate the model types (no proc-macro crate, so the model compiles
-//! fast: see the crate docs, "Build cost").
+//! fast: see the crate docs, "Performance").
 
 /// The Rust type of a field of the given kind.
 macro_rules! fhir_field_type {

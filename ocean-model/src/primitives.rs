@@ -14,6 +14,9 @@
 
 use std::fmt;
 
+use base64::Engine as _;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -26,11 +29,41 @@ string_primitive! {
 impl Id {
     /// Whether the text satisfies the FHIR `id` rule: 1 to 64 of `A-Z a-z 0-9 - .`.
     pub fn is_valid(&self) -> bool {
-        let s = self.as_str();
-        (1..=64).contains(&s.len())
-            && s.bytes()
+        Self::is_valid_str(self.as_str())
+    }
+
+    /// [`Id::is_valid`] of a text, without building an `Id`: whether `text` is 1 to 64 of
+    /// `A-Z a-z 0-9 - .` (FHIR R4 `id`, regex `[A-Za-z0-9\-\.]{1,64}`). The one id rule of the
+    /// workspace: reference parsing and [`crate::validate`] use it.
+    ///
+    /// ```
+    /// use ocean_model::Id;
+    /// assert!(Id::is_valid_str("o-1.2") && !Id::is_valid_str("a/b") && !Id::is_valid_str(""));
+    /// ```
+    pub fn is_valid_str(text: &str) -> bool {
+        (1..=64).contains(&text.len())
+            && text
+                .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
     }
+}
+
+/// Whether `name` has the shape of a FHIR resource type name: an ASCII capital letter, then
+/// ASCII letters and digits (`Patient`, `MedicationStatement`; not `patient`, `Patient/1`, ``).
+///
+/// This is the lexical rule only: a type the model does not know (`Encounter`) passes, and it
+/// is what reference parsing (`Type/id`), `_type` lists and SMART scopes check. Every R4
+/// resource type name satisfies it.
+///
+/// ```
+/// use ocean_model::is_resource_type_name;
+/// assert!(is_resource_type_name("Patient") && is_resource_type_name("Encounter"));
+/// assert!(!is_resource_type_name("patient") && !is_resource_type_name("Patient/1"));
+/// assert!(!is_resource_type_name(""));
+/// ```
+pub fn is_resource_type_name(name: &str) -> bool {
+    let mut b = name.bytes();
+    b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| c.is_ascii_alphanumeric())
 }
 
 string_primitive! {
@@ -46,27 +79,73 @@ string_primitive! {
 
 string_primitive! {
     /// FHIR `base64Binary`, kept as the encoded text.
+    ///
+    /// Validity rule (of [`Base64Binary::decoded_len`] and [`Base64Binary::decode`]): the
+    /// standard alphabet (`A-Z a-z 0-9 + /`, RFC 4648 §4), ASCII white space (space, tab, CR, LF)
+    /// anywhere ignored, `=` padding to a multiple of four characters and only at the end (at
+    /// most two). The unused bits of the last character are not checked.
     Base64Binary
 }
 
+/// The `base64Binary` reading rule above, on the `base64` crate.
+const FHIR_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical)
+        .with_decode_allow_trailing_bits(true),
+);
+
+fn is_base64_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
 impl Base64Binary {
-    /// The decoded size in bytes implied by the text length and padding (whitespace ignored),
-    /// or `None` if the text is not plausible base64.
+    /// Encodes bytes (standard alphabet, padded, no line breaks).
+    ///
+    /// ```
+    /// use ocean_model::Base64Binary;
+    /// let b = Base64Binary::encode(b"hello");
+    /// assert_eq!(b, "aGVsbG8=");
+    /// assert_eq!(b.decode().unwrap(), b"hello");
+    /// ```
+    pub fn encode(bytes: &[u8]) -> Self {
+        Self::new(STANDARD.encode(bytes))
+    }
+
+    /// The decoded bytes, or `None` if the text is not valid (see the type's rule).
+    pub fn decode(&self) -> Option<Vec<u8>> {
+        let text: Vec<u8> = self
+            .as_str()
+            .bytes()
+            .filter(|b| !is_base64_space(*b))
+            .collect();
+        FHIR_BASE64.decode(text).ok()
+    }
+
+    /// The decoded size in bytes, or `None` if the text is not valid base64 (see the type's
+    /// rule). Decodes in small pieces, so it does not hold the decoded bytes.
     pub fn decoded_len(&self) -> Option<usize> {
-        let mut n = 0usize;
-        let mut pad = 0usize;
-        for b in self.as_str().bytes() {
-            match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if pad == 0 => n += 1,
-                b'=' => pad += 1,
-                b' ' | b'\n' | b'\r' | b'\t' => {}
-                _ => return None,
+        const CHUNK: usize = 4096;
+        let mut text = [0u8; CHUNK];
+        let mut out = [0u8; CHUNK / 4 * 3];
+        let mut filled = 0usize;
+        let mut total = 0usize;
+        for b in self.as_str().bytes().filter(|b| !is_base64_space(*b)) {
+            if filled == CHUNK {
+                // A full piece is a multiple of four characters; padding may only end the text.
+                if text.last() == Some(&b'=') {
+                    return None;
+                }
+                total += FHIR_BASE64.decode_slice(text, &mut out).ok()?;
+                filled = 0;
             }
+            *text.get_mut(filled)? = b;
+            filled += 1;
         }
-        if (n + pad) % 4 != 0 || pad > 2 {
-            return None;
-        }
-        Some((n + pad) / 4 * 3 - pad)
+        total += FHIR_BASE64
+            .decode_slice(text.get(..filled)?, &mut out)
+            .ok()?;
+        Some(total)
     }
 }
 
@@ -246,7 +325,27 @@ mod tests {
     }
 
     #[test]
+    fn type_name_rule() {
+        for ok in ["Patient", "A", "Observation2", "MedicationStatement"] {
+            assert!(is_resource_type_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "patient",
+            "Patient/1",
+            "Pat ient",
+            "Pätient",
+            "1Patient",
+            "_x",
+        ] {
+            assert!(!is_resource_type_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn id_rule() {
+        assert!(Id::is_valid_str(&"x".repeat(64)));
+        assert!(!Id::is_valid_str("é"));
         assert!(Id::new("abc-1.2").is_valid());
         assert!(!Id::new("").is_valid());
         assert!(!Id::new("a/b").is_valid());
@@ -258,5 +357,63 @@ mod tests {
         assert_eq!(Base64Binary::new("aGVsbG8=").decoded_len(), Some(5));
         assert_eq!(Base64Binary::new("aGVsbG8h").decoded_len(), Some(6));
         assert_eq!(Base64Binary::new("a$").decoded_len(), None);
+    }
+
+    /// The hand-written rule this type had before it used the `base64` crate.
+    fn old_decoded_len(text: &str) -> Option<usize> {
+        let mut n = 0usize;
+        let mut pad = 0usize;
+        for b in text.bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' if pad == 0 => n += 1,
+                b'=' => pad += 1,
+                b' ' | b'\n' | b'\r' | b'\t' => {}
+                _ => return None,
+            }
+        }
+        if (n + pad) % 4 != 0 || pad > 2 {
+            return None;
+        }
+        Some((n + pad) / 4 * 3 - pad)
+    }
+
+    #[test]
+    fn base64_rule_unchanged() {
+        let long_ok = "QUJD".repeat(2000);
+        let long_padded_inside = format!("{}{}", "QUJD".repeat(1023), "QQ==QUJD");
+        let cases = [
+            "",
+            "=",
+            "==",
+            "A",
+            "AA",
+            "AA=",
+            "AA==",
+            "AAA=",
+            "AAAA",
+            "A===",
+            "AA==AA==",
+            "YR==",
+            "YQ",
+            " Y Q = = ",
+            "\tYQ==\r\n",
+            "AAAA====",
+            "Y\u{e9}Q=",
+            "-_==",
+            "YQ==\u{0}",
+            long_ok.as_str(),
+            long_padded_inside.as_str(),
+        ];
+        for c in cases {
+            let b = Base64Binary::new(c);
+            assert_eq!(b.decoded_len(), old_decoded_len(c), "{c:?}");
+            assert_eq!(b.decode().map(|v| v.len()), old_decoded_len(c), "{c:?}");
+        }
+        // Padding exactly at the end of a 4096-character piece, then more text.
+        let edge = format!("{}QQ==QUJD", "QUJD".repeat(1023));
+        assert_eq!(edge.len() % 4, 0);
+        assert_eq!(Base64Binary::new(edge.as_str()).decoded_len(), None);
+        let end = format!("{}QQ==", "QUJD".repeat(1023));
+        assert_eq!(Base64Binary::new(end.as_str()).decoded_len(), Some(3070));
     }
 }

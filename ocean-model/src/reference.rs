@@ -16,6 +16,11 @@
 //!     Some("fdd94a37-22a7-41ce-8140-6604a1f10908")
 //! );
 //! ```
+//!
+//! `Type/id` is recognised only when the type passes [`crate::is_resource_type_name`] and the
+//! id [`crate::Id::is_valid_str`] (FHIR's `id` rule).
+
+use crate::{Id, is_resource_type_name};
 
 /// The parts of a reference string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,17 +66,6 @@ pub enum ParsedReference<'a> {
     Other(&'a str),
 }
 
-fn is_type_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
-}
-
-fn is_id(s: &str) -> bool {
-    (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-}
-
 /// Whether `s` has the shape of a UUID (8-4-4-4-12 hex digits).
 pub fn looks_like_uuid(s: &str) -> bool {
     s.len() == 36
@@ -90,11 +84,12 @@ fn split_tail(path: &str) -> Option<(&str, &str, &str, Option<&str>)> {
         let id = parts.next()?;
         let ty = parts.next()?;
         let prefix = parts.next().unwrap_or("");
-        (is_type_name(ty) && is_id(id)).then_some((prefix, ty, id, Some(last)))
+        (is_resource_type_name(ty) && Id::is_valid_str(id)).then_some((prefix, ty, id, Some(last)))
     } else {
         let prefix_len = path.len().saturating_sub(last.len() + second.len() + 1);
         let prefix = path.get(..prefix_len).unwrap_or("").trim_end_matches('/');
-        (is_type_name(second) && is_id(last)).then_some((prefix, second, last, None))
+        (is_resource_type_name(second) && Id::is_valid_str(last))
+            .then_some((prefix, second, last, None))
     }
 }
 

@@ -54,28 +54,9 @@ use crate::{
 pub const MESSAGE_EVENT_SYSTEM: &str =
     "https://ehealthontario.ca/fhir/CodeSystem/message-event-code";
 
-/// How serious an issue is (the OperationOutcome severities that apply).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The content breaks a required rule.
-    Error,
-    /// The content breaks a recommendation or a rule Ocean itself does not follow.
-    Warning,
-    /// For information.
-    Information,
-}
-
-impl Severity {
-    /// The OperationOutcome code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-            Self::Information => "information",
-        }
-    }
-}
+/// How serious an issue is: the shared [`crate::Severity`], re-exported here so
+/// `ocean_model::validate::Severity` keeps working.
+pub use crate::severity::Severity;
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -105,7 +86,7 @@ pub fn to_operation_outcome(issues: &[Issue]) -> crate::OperationOutcome {
         issues
             .iter()
             .map(|i| {
-                let sev = crate::IssueSeverity::from_code(i.severity.as_str());
+                let sev = i.severity.issue_severity();
                 let mut o = crate::OperationOutcomeIssue::new(sev, "invariant");
                 o.diagnostics = Some(format!("{}: {}", i.rule, i.message));
                 o.expression = vec![i.path.clone()];
@@ -242,7 +223,7 @@ impl Checker<'_> {
 
     fn resource(&mut self, resource: &Resource, base: &str, in_message: bool) {
         if let Some(id) = resource_id(resource) {
-            if !crate::Id::new(id).is_valid() {
+            if !crate::Id::is_valid_str(id) {
                 self.error(
                     "id-format",
                     format!("{base}.id"),

@@ -19,7 +19,7 @@
 use ocean_messages::{Direction, Event, MessageError, Received};
 use ocean_model::validate::Severity;
 use ocean_model::{AppointmentStatus, Resource};
-use ocean_status::Event as ReferralEvent;
+use ocean_status::ReferralEvent;
 use ocean_status::{AcceptedTaskStatus, AppointmentEvent, ReferralState, Stage};
 use serde_json::{Value, json};
 use uuid::Uuid;

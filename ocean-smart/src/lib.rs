@@ -189,10 +189,14 @@ pub mod authorize;
 pub mod discovery;
 pub mod everything;
 pub mod findings;
+mod interaction;
 pub mod launch;
 pub mod query;
+mod reads;
 pub mod scope;
+mod secret;
 pub mod token;
+mod url;
 
 /// The `time` crate this API uses (`OffsetDateTime`, `Duration`), re-exported so callers use
 /// the same version.

@@ -1,4 +1,5 @@
-//! Percent-encoding (RFC 3986) and URL query strings, without a URL crate.
+//! Percent-encoding (RFC 3986) and URL query strings, on the `percent-encoding` crate (no URL
+//! crate).
 //!
 //! Rules:
 //! - [`encode`] keeps only the RFC 3986 *unreserved* characters (`A-Z a-z 0-9 - . _ ~`) and
@@ -27,7 +28,11 @@
 //! assert_eq!(q, vec![("a".into(), "1".into()), ("b".into(), "two words".into()), ("c".into(), "".into())]);
 //! ```
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
+
+pub use crate::url::{UrlKind, url_kind};
 
 /// Why a percent-encoded text could not be decoded. Carries no part of the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -49,64 +54,48 @@ pub fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
+/// Every byte but the RFC 3986 unreserved characters: what [`encode`] escapes.
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes every byte of `s` except the RFC 3986 unreserved characters.
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if is_unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+/// The first `%` not followed by two hex digits. `percent-encoding` passes such a `%` through;
+/// this module refuses it, so a value cannot be read two ways.
+fn check_escapes(bytes: &[u8]) -> Result<(), DecodeError> {
+    let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
+    match (0..bytes.len()).find(|&i| bytes.get(i) == Some(&b'%') && !(hex(i + 1) && hex(i + 2))) {
+        Some(offset) => Err(DecodeError::BadEscape { offset }),
+        None => Ok(()),
     }
 }
 
-fn decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<String, DecodeError> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'%' => {
-                let hi = bytes.get(i + 1).copied().and_then(hex_value);
-                let lo = bytes.get(i + 2).copied().and_then(hex_value);
-                match (hi, lo) {
-                    (Some(h), Some(l)) => out.push(h * 16 + l),
-                    _ => return Err(DecodeError::BadEscape { offset: i }),
-                }
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|_| DecodeError::NotUtf8)
+fn decode_bytes(bytes: &[u8]) -> Result<String, DecodeError> {
+    check_escapes(bytes)?;
+    percent_decode(bytes)
+        .decode_utf8()
+        .map(Cow::into_owned)
+        .map_err(|_| DecodeError::NotUtf8)
 }
 
 /// Decodes `%XX` escapes (RFC 3986). `+` is kept as `+`.
 pub fn decode(s: &str) -> Result<String, DecodeError> {
-    decode_bytes(s.as_bytes(), false)
+    decode_bytes(s.as_bytes())
 }
 
 /// Decodes `application/x-www-form-urlencoded` text: `+` is a space, then `%XX` escapes.
 pub fn decode_form(s: &str) -> Result<String, DecodeError> {
-    decode_bytes(s.as_bytes(), true)
+    let spaced: Vec<u8> = s
+        .bytes()
+        .map(|b| if b == b'+' { b' ' } else { b })
+        .collect();
+    decode_bytes(&spaced)
 }
 
 /// Splits a query string (with or without the leading `?`) or a form body into decoded
@@ -190,58 +179,70 @@ impl QueryBuilder {
     }
 }
 
-/// How a URL qualifies for the rule "endpoints are absolute `https` URLs" ([`url_kind`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlKind {
-    /// `https://host…`
-    Https,
-    /// `http://localhost…`, `http://127.0.0.1…` or `http://[::1]…`: development only.
-    HttpLoopback,
-    /// `http://` to any other host.
-    Http,
-    /// Not an absolute http(s) URL with a host, or contains whitespace.
-    NotAbsolute,
-}
-
-/// Classifies a URL for the rules "endpoints are absolute `https` URLs".
-pub fn url_kind(s: &str) -> UrlKind {
-    if s.chars().any(char::is_whitespace) {
-        return UrlKind::NotAbsolute;
-    }
-    let lower = s.to_ascii_lowercase();
-    let (https, rest) = if let Some(r) = lower.strip_prefix("https://") {
-        (true, r)
-    } else if let Some(r) = lower.strip_prefix("http://") {
-        (false, r)
-    } else {
-        return UrlKind::NotAbsolute;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit('@').next().unwrap_or_default();
-    let host = if host_port.starts_with('[') {
-        host_port
-            .split(']')
-            .next()
-            .map(|h| format!("{h}]"))
-            .unwrap_or_default()
-    } else {
-        host_port.split(':').next().unwrap_or_default().to_owned()
-    };
-    if host.is_empty() {
-        return UrlKind::NotAbsolute;
-    }
-    if https {
-        UrlKind::Https
-    } else if host == "localhost" || host == "127.0.0.1" || host == "[::1]" {
-        UrlKind::HttpLoopback
-    } else {
-        UrlKind::Http
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The hand-written codec this module had before it used `percent-encoding`: the reference
+    // the crate-based one must agree with.
+    use std::fmt::Write as _;
+
+    fn hand_written_encode(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for &b in s.as_bytes() {
+            if is_unreserved(b) {
+                out.push(char::from(b));
+            } else {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+        out
+    }
+
+    fn hex_value(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+
+    fn hand_written_decode_bytes(bytes: &[u8], plus_is_space: bool) -> Result<String, DecodeError> {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'%' => {
+                    let hi = bytes.get(i + 1).copied().and_then(hex_value);
+                    let lo = bytes.get(i + 2).copied().and_then(hex_value);
+                    match (hi, lo) {
+                        (Some(h), Some(l)) => out.push(h * 16 + l),
+                        _ => return Err(DecodeError::BadEscape { offset: i }),
+                    }
+                    i += 3;
+                }
+                b'+' if plus_is_space => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                _ => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8(out).map_err(|_| DecodeError::NotUtf8)
+    }
+
+    fn hand_written_decode(s: &str) -> Result<String, DecodeError> {
+        hand_written_decode_bytes(s.as_bytes(), false)
+    }
+
+    fn hand_written_decode_form(s: &str) -> Result<String, DecodeError> {
+        hand_written_decode_bytes(s.as_bytes(), true)
+    }
 
     #[test]
     fn encodes_everything_but_unreserved() {
@@ -325,17 +326,49 @@ mod tests {
     }
 
     #[test]
-    fn classifies_urls() {
-        assert_eq!(url_kind("https://pos.example/fhir"), UrlKind::Https);
-        assert_eq!(url_kind("HTTPS://POS.example"), UrlKind::Https);
-        assert_eq!(url_kind("http://localhost:8080/x"), UrlKind::HttpLoopback);
-        assert_eq!(url_kind("http://127.0.0.1/x"), UrlKind::HttpLoopback);
-        assert_eq!(url_kind("http://[::1]:80/x"), UrlKind::HttpLoopback);
-        assert_eq!(url_kind("http://pos.example"), UrlKind::Http);
-        assert_eq!(url_kind("/auth/token"), UrlKind::NotAbsolute);
-        assert_eq!(url_kind("https://"), UrlKind::NotAbsolute);
-        assert_eq!(url_kind("https:///x"), UrlKind::NotAbsolute);
-        assert_eq!(url_kind("https://a b"), UrlKind::NotAbsolute);
-        assert_eq!(url_kind("ftp://x"), UrlKind::NotAbsolute);
+    fn invalid_escapes_and_plus() {
+        for (text, offset) in [
+            ("%", 0),
+            ("a%", 1),
+            ("%4", 0),
+            ("%g0", 0),
+            ("%0g", 0),
+            ("%%41", 0),
+            ("%41%", 3),
+            ("%41%4", 3),
+            ("x%+1", 1),
+        ] {
+            assert_eq!(
+                decode(text),
+                Err(DecodeError::BadEscape { offset }),
+                "{text}"
+            );
+            assert_eq!(
+                decode_form(text),
+                Err(DecodeError::BadEscape { offset }),
+                "{text}"
+            );
+        }
+        assert_eq!(decode("%41%42").unwrap(), "AB");
+        assert_eq!(decode("%e9"), Err(DecodeError::NotUtf8));
+        // `+` is a space only in forms; an encoded `%2B` is always a plus.
+        assert_eq!(decode("a+b%2B").unwrap(), "a+b+");
+        assert_eq!(decode_form("a+b%2B").unwrap(), "a b+");
+        assert_eq!(decode_form("++").unwrap(), "  ");
+        assert_eq!(decode_form("%2B+%20").unwrap(), "+  ");
+        assert_eq!(
+            parse_query("a+b=c+d%2B").unwrap(),
+            vec![("a b".into(), "c d+".into())]
+        );
+        assert_eq!(encode("a+b c"), "a%2Bb%20c");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_hand_written_codec(text in "([%+a-fA-F0-9gG= &]|\\PC){0,16}") {
+            proptest::prop_assert_eq!(encode(&text), hand_written_encode(&text));
+            proptest::prop_assert_eq!(decode(&text), hand_written_decode(&text));
+            proptest::prop_assert_eq!(decode_form(&text), hand_written_decode_form(&text));
+        }
     }
 }

@@ -22,5 +22,5 @@ pub mod worksheet;
 pub use folders::{
     AcceptedTaskStatus, FolderPair, ReceivedFolder, SentFolder, Stage, StatusError, TaskEffect,
 };
-pub use state::{AppointmentEvent, Event, ReferralState, Transition};
+pub use state::{AppointmentEvent, ReferralEvent, ReferralState, Transition};
 pub use worksheet::{ConfigError, ConfigErrors, StatusMapping, Worksheet, WorksheetConfig};

@@ -1,6 +1,6 @@
 //! Where a referral sits after a sequence of events: a small state machine over [`Stage`].
 //!
-//! A referral starts in [`Stage::New`] (Sent (All) / New). Each [`Event`] moves it, or not, by
+//! A referral starts in [`Stage::New`] (Sent (All) / New). Each [`ReferralEvent`] moves it, or not, by
 //! these rules (our reading of the seed's Statuses table and Ocean's Playbook; where Ocean
 //! publishes nothing the row says "our choice"):
 //!
@@ -15,16 +15,22 @@
 //! | message from the sender (`send-communication-from-requester`) | no change (Ocean documents no move) | no change | no change |
 //! | revoke by the sender (`revoke-service-request`) | Cancelled | Cancelled | no change |
 //!
+//! A POS gets these events from its message log: `ocean-messages` converts every received or
+//! built message event into the [`ReferralEvent`]s it causes (`Event::referral_events`,
+//! `OutboundMessage::referral_events`, with the mapping table there), so
+//! `ReferralState::fold(log.flat_map(referral_events))` is Ocean's folder state for the
+//! referral. This crate does not depend on `ocean-messages`; the conversion lives there.
+//!
 //! Consequences, property-tested: no event a receiver can send reaches Cancelled; Declined and
 //! Completed re-open on a Task status that moves; appointment events never move a Declined,
 //! Completed or Cancelled referral; folding is deterministic.
 //!
 //! ```
-//! use ocean_status::{AcceptedTaskStatus as S, AppointmentEvent, Event, ReferralState, Stage};
+//! use ocean_status::{AcceptedTaskStatus as S, AppointmentEvent, ReferralEvent, ReferralState, Stage};
 //! let state = ReferralState::fold([
-//!     Event::TaskStatus(S::Accepted),
-//!     Event::Appointment(AppointmentEvent::BookedConfirmed),
-//!     Event::TaskStatus(S::Completed),
+//!     ReferralEvent::TaskStatus(S::Accepted),
+//!     ReferralEvent::Appointment(AppointmentEvent::BookedConfirmed),
+//!     ReferralEvent::TaskStatus(S::Completed),
 //! ]);
 //! assert_eq!(state.stage(), Stage::Completed);
 //! assert_eq!(state.folders().received.name(), "Completed");
@@ -34,9 +40,10 @@ use ocean_model::{Appointment, AppointmentStatus, Task};
 
 use crate::{AcceptedTaskStatus, FolderPair, Stage, StatusError, TaskEffect};
 
-/// What happened to a referral.
+/// What happened to a referral, as far as Ocean's folders are concerned (renamed from `Event`,
+/// so it is not confused with `ocean_messages::Event`, the message event that causes it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Event {
+pub enum ReferralEvent {
     /// The receiver sent this Task status (`notify-add-process-request` /
     /// `notify-update-process-request`).
     TaskStatus(AcceptedTaskStatus),
@@ -50,12 +57,14 @@ pub enum Event {
     Revoked,
 }
 
-impl Event {
+impl ReferralEvent {
     /// Whether a receiving POS can send this event.
     pub fn is_from_receiver(self) -> bool {
         matches!(
             self,
-            Event::TaskStatus(_) | Event::Appointment(_) | Event::MessageFromReceiver
+            ReferralEvent::TaskStatus(_)
+                | ReferralEvent::Appointment(_)
+                | ReferralEvent::MessageFromReceiver
         )
     }
 
@@ -63,7 +72,9 @@ impl Event {
     /// without status).
     pub fn from_task(task: &Task) -> Result<Self, StatusError> {
         let status = task.status.as_ref().ok_or(StatusError::Unrecognized)?;
-        Ok(Event::TaskStatus(AcceptedTaskStatus::try_from(status)?))
+        Ok(ReferralEvent::TaskStatus(AcceptedTaskStatus::try_from(
+            status,
+        )?))
     }
 }
 
@@ -163,12 +174,12 @@ impl ReferralState {
     }
 
     /// Applies one event by the rules in the module docs.
-    pub fn apply(&mut self, event: Event) -> Transition {
+    pub fn apply(&mut self, event: ReferralEvent) -> Transition {
         let from = self.stage;
         let to = match (from, event) {
             (Stage::Cancelled, _) => Stage::Cancelled,
-            (_, Event::Revoked) => Stage::Cancelled,
-            (_, Event::TaskStatus(status)) => {
+            (_, ReferralEvent::Revoked) => Stage::Cancelled,
+            (_, ReferralEvent::TaskStatus(status)) => {
                 self.task_status = Some(status);
                 match status.effect() {
                     TaskEffect::NoChange => from,
@@ -176,24 +187,26 @@ impl ReferralState {
                 }
             }
             (Stage::Declined | Stage::Completed, _) => from,
-            (_, Event::Appointment(AppointmentEvent::BookedUnconfirmed)) => {
+            (_, ReferralEvent::Appointment(AppointmentEvent::BookedUnconfirmed)) => {
                 Stage::BookingUnconfirmed
             }
-            (_, Event::Appointment(AppointmentEvent::BookedConfirmed)) => Stage::BookingConfirmed,
+            (_, ReferralEvent::Appointment(AppointmentEvent::BookedConfirmed)) => {
+                Stage::BookingConfirmed
+            }
             (
                 Stage::BookingUnconfirmed | Stage::BookingConfirmed,
-                Event::Appointment(AppointmentEvent::Cancelled),
+                ReferralEvent::Appointment(AppointmentEvent::Cancelled),
             ) => Stage::PendingBooking,
-            (_, Event::Appointment(AppointmentEvent::Cancelled)) => from,
-            (_, Event::MessageFromReceiver) => Stage::AwaitingResponse,
-            (_, Event::MessageFromSender) => from,
+            (_, ReferralEvent::Appointment(AppointmentEvent::Cancelled)) => from,
+            (_, ReferralEvent::MessageFromReceiver) => Stage::AwaitingResponse,
+            (_, ReferralEvent::MessageFromSender) => from,
         };
         self.stage = to;
         Transition { from, to }
     }
 
     /// The state after a sequence of events, starting from [`ReferralState::new`].
-    pub fn fold(events: impl IntoIterator<Item = Event>) -> Self {
+    pub fn fold(events: impl IntoIterator<Item = ReferralEvent>) -> Self {
         let mut state = Self::new();
         for e in events {
             state.apply(e);
@@ -207,13 +220,13 @@ mod tests {
     use super::*;
     use AcceptedTaskStatus as S;
 
-    fn after(events: &[Event]) -> Stage {
+    fn after(events: &[ReferralEvent]) -> Stage {
         ReferralState::fold(events.iter().copied()).stage()
     }
 
     #[test]
     fn each_rule() {
-        use Event::*;
+        use ReferralEvent::*;
         let booked = Appointment(AppointmentEvent::BookedConfirmed);
         let unconfirmed = Appointment(AppointmentEvent::BookedUnconfirmed);
         let appt_cancelled = Appointment(AppointmentEvent::Cancelled);
@@ -277,10 +290,10 @@ mod tests {
     #[test]
     fn task_status_is_remembered() {
         let mut s = ReferralState::new();
-        let t = s.apply(Event::TaskStatus(S::Received));
+        let t = s.apply(ReferralEvent::TaskStatus(S::Received));
         assert!(!t.changed());
         assert_eq!(s.task_status(), Some(S::Received));
-        let t = s.apply(Event::TaskStatus(S::Accepted));
+        let t = s.apply(ReferralEvent::TaskStatus(S::Accepted));
         assert_eq!((t.from, t.to), (Stage::New, Stage::PendingBooking));
     }
 
@@ -317,11 +330,17 @@ mod tests {
             ocean_model::TaskStatus::Draft,
             ocean_model::TaskIntent::Order,
         );
-        assert_eq!(Event::from_task(&t), Err(StatusError::NotAccepted("draft")));
+        assert_eq!(
+            ReferralEvent::from_task(&t),
+            Err(StatusError::NotAccepted("draft"))
+        );
         let t = Task::new(
             ocean_model::TaskStatus::Accepted,
             ocean_model::TaskIntent::Order,
         );
-        assert_eq!(Event::from_task(&t), Ok(Event::TaskStatus(S::Accepted)));
+        assert_eq!(
+            ReferralEvent::from_task(&t),
+            Ok(ReferralEvent::TaskStatus(S::Accepted))
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! The integration tests of `ocean-gateway`: one binary, one module per concern, over real HTTP
-//! on loopback.
+//! Integration tests of ocean-gateway: real HTTP on loopback, real SQLite files in temporary
+//! directories, no mocks of the store.
 #![allow(
     unreachable_pub,
     clippy::unwrap_used,
@@ -10,5 +10,14 @@
 
 mod attachments;
 mod client;
+mod config;
+mod crash;
 mod fake_ocean;
+mod handoff;
+#[cfg(feature = "postgres")]
+mod instances;
+mod outbox;
 mod retry;
+mod sentinel;
+mod support;
+mod webhook;

@@ -13,3 +13,4 @@ mod fixtures;
 mod fuzz_regressions;
 mod malformed;
 mod props;
+mod referral_events;

@@ -12,3 +12,4 @@ mod proptests;
 mod roundtrip;
 mod sentinel;
 mod tools;
+mod vocabulary;

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ocean_status::Event as ReferralEvent;
+use ocean_status::ReferralEvent;
 use ocean_status::{FolderPair, Stage};
 use uuid::Uuid;
 

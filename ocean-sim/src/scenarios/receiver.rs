@@ -1,5 +1,5 @@
 //! The Receiver table's scenarios (and the General table's multi-site one).
-use ocean_status::Event as ReferralEvent;
+use ocean_status::ReferralEvent;
 use ocean_status::Stage;
 use serde_json::Value;
 use uuid::Uuid;

@@ -1,5 +1,5 @@
 //! The Sender table's scenarios that need no SMART launch: Ocean's messages to a sending POS.
-use ocean_status::Event as ReferralEvent;
+use ocean_status::ReferralEvent;
 use ocean_status::{AcceptedTaskStatus, AppointmentEvent, Stage};
 
 use super::{Ctx, Failed, Run};

@@ -1,6 +1,8 @@
 //! Properties of the referral state machine.
 
-use ocean_status::{AcceptedTaskStatus, AppointmentEvent, Event, ReferralState, Stage, TaskEffect};
+use ocean_status::{
+    AcceptedTaskStatus, AppointmentEvent, ReferralEvent, ReferralState, Stage, TaskEffect,
+};
 use proptest::prelude::*;
 
 fn task_status() -> impl Strategy<Value = AcceptedTaskStatus> {
@@ -16,20 +18,20 @@ fn appointment() -> impl Strategy<Value = AppointmentEvent> {
 }
 
 /// Events a receiving POS can send.
-fn receiver_event() -> impl Strategy<Value = Event> {
+fn receiver_event() -> impl Strategy<Value = ReferralEvent> {
     prop_oneof![
-        task_status().prop_map(Event::TaskStatus),
-        appointment().prop_map(Event::Appointment),
-        Just(Event::MessageFromReceiver),
+        task_status().prop_map(ReferralEvent::TaskStatus),
+        appointment().prop_map(ReferralEvent::Appointment),
+        Just(ReferralEvent::MessageFromReceiver),
     ]
 }
 
 /// Any event, including the sender's.
-fn any_event() -> impl Strategy<Value = Event> {
+fn any_event() -> impl Strategy<Value = ReferralEvent> {
     prop_oneof![
         4 => receiver_event(),
-        1 => Just(Event::MessageFromSender),
-        1 => Just(Event::Revoked),
+        1 => Just(ReferralEvent::MessageFromSender),
+        1 => Just(ReferralEvent::Revoked),
     ]
 }
 
@@ -57,10 +59,10 @@ proptest! {
         next in task_status(),
     ) {
         let mut state = ReferralState::fold(prefix);
-        state.apply(Event::TaskStatus(close));
+        state.apply(ReferralEvent::TaskStatus(close));
         let closed = state.stage();
         prop_assert!(matches!(closed, Stage::Declined | Stage::Completed));
-        state.apply(Event::TaskStatus(next));
+        state.apply(ReferralEvent::TaskStatus(next));
         match next.effect() {
             TaskEffect::MoveTo(stage) => prop_assert_eq!(state.stage(), stage),
             TaskEffect::NoChange => prop_assert_eq!(state.stage(), closed),
@@ -75,7 +77,7 @@ proptest! {
         for e in events {
             let before = state.stage();
             state.apply(e);
-            if matches!(e, Event::Appointment(_)) && before.is_closed() {
+            if matches!(e, ReferralEvent::Appointment(_)) && before.is_closed() {
                 prop_assert_eq!(state.stage(), before);
             }
         }

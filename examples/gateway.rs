@@ -1,0 +1,403 @@
+//! A complete Ocean gateway for a POS: the webhook, the durable inbox and hand-off, and the
+//! outbox back to Ocean.
+//!
+//! ```text
+//! cargo run --release --features gateway --example gateway -- [--config FILE] [--listen ADDR]
+//!     [--store URL] [--ocean-base URL] [--client-id ID --client-secret SECRET]
+//!     [--deliveries FILE]
+//! ```
+//!
+//! With no arguments: a SQLite file `ocean-gateway.db` in the working directory, listening on
+//! `127.0.0.1:8787`, and the published test credentials (`ocean-gateway-test` /
+//! `ocean-gateway-test-secret-loopback-only`; refused on a non-loopback address).
+//! `--store` takes `sqlite://PATH` or `postgres://…` (with the `postgres` feature of
+//! `ocean-gateway`). `--client-id/--client-secret` are the credentials Ocean presents at the
+//! token endpoint; this example reuses the pair for its own calls to Ocean, to stay short.
+//! Without `--config`, messages for any Ocean site are accepted.
+//!
+//! Routes: `POST /oauth2/token`, `POST /fhir/$process-message`, `GET /healthz`.
+//!
+//! The handler appends one JSON line per handed-over message to `--deliveries`
+//! (`{"idempotencyKey", "event", "referral", "attempt"}`) and answers every new referral
+//! (`add-service-request`) with `notify-add-process-request`, Task.status `received`, through
+//! the outbox to the site's Ocean (`--ocean-base` overrides the Ocean host, for tests). After a
+//! crash that interrupted a hand-off, the redelivered referral may be answered twice; Ocean
+//! takes a repeated `received` as no change.
+//!
+//! Prints `listening on ADDR` when ready; stops cleanly on SIGTERM or SIGINT.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ocean_ereferral::gateway::client::SendOutcome;
+use ocean_ereferral::gateway::config::{
+    GatewayConfig, TEST_CLIENT_ID, TEST_CLIENT_SECRET, check_listen,
+};
+use ocean_ereferral::gateway::gateway::Gateway;
+use ocean_ereferral::gateway::handoff::{Delivery, Handler, HandoffError};
+use ocean_ereferral::gateway::inbound::InboundClient;
+use ocean_ereferral::gateway::outbox::{DeadLetterReport, Outbox, Transport};
+use ocean_ereferral::gateway::store::Store;
+use ocean_ereferral::messages::build::{Outbound, PosSystem, TaskUpdate};
+use ocean_ereferral::messages::http::{self, ClientAuth, ClientCredentials};
+use ocean_ereferral::messages::{EventCode, OceanSite, Received};
+use ocean_ereferral::model::OceanBase;
+use ocean_ereferral::status::AcceptedTaskStatus;
+
+#[derive(Default)]
+struct Args {
+    config: Option<PathBuf>,
+    listen: Option<String>,
+    store: Option<String>,
+    ocean_base: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    deliveries: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args::default();
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--config" => args.config = Some(value()?.into()),
+            "--listen" => args.listen = Some(value()?),
+            "--store" => args.store = Some(value()?),
+            "--ocean-base" => args.ocean_base = Some(value()?),
+            "--client-id" => args.client_id = Some(value()?),
+            "--client-secret" => args.client_secret = Some(value()?),
+            "--deliveries" => args.deliveries = Some(value()?.into()),
+            "-h" | "--help" => {
+                return Err(
+                    "usage: gateway [--config FILE] [--listen ADDR] [--store URL] \
+                            [--ocean-base URL] [--client-id ID --client-secret SECRET] \
+                            [--deliveries FILE]"
+                        .into(),
+                );
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if args.client_id.is_some() != args.client_secret.is_some() {
+        return Err("--client-id and --client-secret go together".into());
+    }
+    Ok(args)
+}
+
+/// The outbox's site key for a referral's site: `{site number}@{Ocean base URL}`, unless the
+/// configuration names the site.
+fn site_key(site: &OceanSite) -> String {
+    format!("{}@{}", site.site_number(), site.base().url())
+}
+
+/// The POS's handler: record the hand-off, answer new referrals.
+struct ExampleHandler {
+    deliveries: Option<PathBuf>,
+    outbox: Outbox,
+    pos: PosSystem,
+}
+
+impl ExampleHandler {
+    fn record(&self, d: &Delivery) -> Result<(), HandoffError> {
+        let Some(path) = &self.deliveries else {
+            return Ok(());
+        };
+        let line = serde_json::json!({
+            "idempotencyKey": d.idempotency_key,
+            "event": d.event,
+            "referral": d.referral,
+            "attempt": d.attempt,
+        })
+        .to_string()
+            + "\n";
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|_| HandoffError::new("the deliveries file cannot be opened"))?;
+        file.write_all(line.as_bytes())
+            .map_err(|_| HandoffError::new("the deliveries file cannot be written"))
+    }
+
+    async fn answer(&self, d: &Delivery) -> Result<(), HandoffError> {
+        let Ok(Received::Supported(message)) = d.parse() else {
+            return Ok(());
+        };
+        if message.code() != EventCode::AddServiceRequest {
+            return Ok(());
+        }
+        let base = message
+            .ocean_base()
+            .cloned()
+            .unwrap_or(OceanBase::Production);
+        let number = message
+            .receiver_site_number()
+            .or(d.site.as_deref())
+            .unwrap_or("0");
+        let site =
+            OceanSite::new(base, number).map_err(|e| HandoffError::new(format!("site: {e}")))?;
+        let reply = Outbound::new(&message, &site, &self.pos)
+            .and_then(|mut out| {
+                out.add_process_request(&TaskUpdate::new(AcceptedTaskStatus::Received))
+            })
+            .map_err(|e| HandoffError::new(format!("reply not built: {e}")))?;
+        self.outbox
+            .send(&site_key(&site), &reply)
+            .await
+            .map(|_| ())
+            .map_err(|e| HandoffError::new(format!("reply not stored: {e}")))
+    }
+}
+
+impl Handler for ExampleHandler {
+    async fn handle(&self, delivery: Delivery) -> Result<(), HandoffError> {
+        self.record(&delivery)?;
+        self.answer(&delivery).await
+    }
+}
+
+/// A small transport to Ocean (token cached until shortly before expiry, dropped on 401).
+struct OceanHttp {
+    http: reqwest::Client,
+    credentials: ClientCredentials,
+    base_override: Option<OceanBase>,
+    tokens: Mutex<HashMap<String, (String, Instant)>>,
+}
+
+impl OceanHttp {
+    fn base_for(&self, site: &str) -> OceanBase {
+        if let Some(base) = &self.base_override {
+            return base.clone();
+        }
+        let url = site.split_once('@').map_or(site, |(_, url)| url);
+        match url {
+            "https://ocean.cognisantmd.com" => OceanBase::Production,
+            "https://test.cognisantmd.com" => OceanBase::Test,
+            "https://staging.cognisantmd.com" => OceanBase::Staging,
+            other => OceanBase::Custom(other.to_owned()),
+        }
+    }
+
+    async fn token(&self, base: &OceanBase) -> Result<String, String> {
+        let cached = self
+            .tokens
+            .lock()
+            .ok()
+            .and_then(|t| t.get(base.url()).cloned());
+        if let Some((token, until)) = cached {
+            if Instant::now() < until {
+                return Ok(token);
+            }
+        }
+        let request = self.credentials.token_request(base, ClientAuth::Body);
+        let mut post = self
+            .http
+            .post(request.url())
+            .header("content-type", request.content_type())
+            .body(request.body().to_owned());
+        if let Some(auth) = request.authorization() {
+            post = post.header("authorization", auth);
+        }
+        let response = post
+            .send()
+            .await
+            .map_err(|_| "token endpoint unreachable")?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "token endpoint answered {}",
+                response.status().as_u16()
+            ));
+        }
+        let body: serde_json::Value = response.json().await.map_err(|_| "token not JSON")?;
+        let token = body
+            .get("access_token")
+            .and_then(serde_json::Value::as_str)
+            .ok_or("no access_token")?
+            .to_owned();
+        let ttl = body
+            .get("expires_in")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(300)
+            .saturating_sub(30);
+        let until = Instant::now() + Duration::from_secs(ttl);
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.insert(base.url().to_owned(), (token.clone(), until));
+        }
+        Ok(token)
+    }
+}
+
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let text = response.headers().get("retry-after")?.to_str().ok()?;
+    text.trim().parse().ok().map(Duration::from_secs)
+}
+
+impl Transport for OceanHttp {
+    async fn send(&self, site: &str, body: Vec<u8>) -> SendOutcome {
+        let base = self.base_for(site);
+        let token = match self.token(&base).await {
+            Ok(token) => token,
+            Err(reason) => {
+                return SendOutcome::Retry {
+                    reason,
+                    retry_after: None,
+                };
+            }
+        };
+        let response = self
+            .http
+            .post(http::process_messages_url(&base))
+            .header("content-type", http::FHIR_JSON)
+            .bearer_auth(token)
+            .body(body)
+            .send()
+            .await;
+        let response = match response {
+            Ok(r) => r,
+            Err(_) => {
+                return SendOutcome::Retry {
+                    reason: "network error".into(),
+                    retry_after: None,
+                };
+            }
+        };
+        let status = response.status().as_u16();
+        match status {
+            200..=299 => SendOutcome::Delivered { status },
+            401 => {
+                if let Ok(mut tokens) = self.tokens.lock() {
+                    tokens.remove(base.url());
+                }
+                SendOutcome::Retry {
+                    reason: "status 401".into(),
+                    retry_after: None,
+                }
+            }
+            408 | 429 | 500..=599 => SendOutcome::Retry {
+                reason: format!("status {status}"),
+                retry_after: retry_after(&response),
+            },
+            _ => SendOutcome::Rejected {
+                status,
+                outcome: response.json().await.ok(),
+            },
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let mut config = match &args.config {
+        Some(path) => GatewayConfig::load(path).map_err(|e| e.to_string())?,
+        None => GatewayConfig::default(),
+    };
+    if let Some(listen) = &args.listen {
+        config.listen.clone_from(listen);
+    }
+    if let Some(store) = &args.store {
+        config.store.clone_from(store);
+    }
+    let mut options = config
+        .gateway_options(|var| std::env::var(var).ok())
+        .map_err(|e| e.to_string())?;
+    let (id, secret) = match (&args.client_id, &args.client_secret) {
+        (Some(id), Some(secret)) => (id.clone(), secret.clone()),
+        _ => (TEST_CLIENT_ID.to_owned(), TEST_CLIENT_SECRET.to_owned()),
+    };
+    if args.client_id.is_some() || options.inbound.clients.is_empty() {
+        options
+            .inbound
+            .clients
+            .push(InboundClient::new(&id, &secret));
+    }
+    let addr = check_listen(&config.listen, &options.inbound.clients).map_err(|e| e.to_string())?;
+    let store = Store::open(&config.store)
+        .await
+        .map_err(|e| e.to_string())?;
+    let outbox = Outbox::new(store.clone());
+    let handler = ExampleHandler {
+        deliveries: args.deliveries.clone(),
+        outbox: outbox.clone(),
+        pos: PosSystem::new("ocean-gateway example", format!("http://{addr}/fhir"))
+            .map_err(|e| e.to_string())?,
+    };
+    let transport = OceanHttp {
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|_| "HTTP client not built")?,
+        credentials: ClientCredentials::new(id, secret),
+        base_override: args
+            .ocean_base
+            .as_deref()
+            .map(|u| OceanBase::Custom(u.trim_end_matches('/').to_owned())),
+        tokens: Mutex::default(),
+    };
+    let on_dead_letter = Arc::new(|r: &DeadLetterReport| {
+        eprintln!("dead letter: {r:?}");
+    });
+    let gateway = Gateway::start(
+        store,
+        options,
+        Arc::new(handler),
+        outbox,
+        Arc::new(transport),
+        on_dead_letter,
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("listening on {local}");
+    let _ = std::io::stdout().flush();
+    axum::serve(listener, gateway.router())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    gateway.stop().await;
+    println!("stopped");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let result = match parse_args() {
+        Ok(args) => run(args).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
