@@ -7,6 +7,7 @@
 //! | an error-severity profile issue in the MessageHeader or a focus resource ([`ocean_model::validate`]) | **400** | Ocean validates the eReferral profiles |
 //! | a referral this Ocean never sent | **404** | our choice |
 //! | a referral the POS is not the current receiver of (it holds the sender's copy) | **403** | Ocean support: since 5 June 2025 Ocean refuses a status update from a POS that is not the referral's current receiver |
+//! | client credentials of another site than the referral's receiving site | **403** | Ocean's client ids are site-specific |
 //! | a sender (MessageHeader.sender) whose site number is not the referral's receiving site | **403** | multi-site POSs must answer for the right site |
 //! | a referral the referrer cancelled: anything but a `cancelled` Task (the acknowledgement) or a `received`/`requested` one (it changes nothing, and may have left before the POS saw the cancellation) | **409** | seed: only the referrer cancels; our choice of code and of the tolerance |
 //! | a Task status Ocean refuses (`draft`, `entered-in-error`, unknown) | **422** | seed status table; [`ocean_status::AcceptedTaskStatus`] |
@@ -63,8 +64,13 @@ struct Effects {
     events: Vec<ReferralEvent>,
 }
 
-/// Judges `body` and applies it to `state` (see the module docs).
+/// Judges `body` and applies it to `state` (see the module docs), for a client of every site.
 pub fn judge(body: &[u8], state: &mut SimState) -> Verdict {
+    judge_for(body, state, &[])
+}
+
+/// [`judge`] for a client whose credentials act for `sites` only (empty: every site).
+pub fn judge_for(body: &[u8], state: &mut SimState, sites: &[String]) -> Verdict {
     let seq = u64::try_from(state.inbound.len())
         .unwrap_or(u64::MAX)
         .saturating_add(1);
@@ -78,7 +84,7 @@ pub fn judge(body: &[u8], state: &mut SimState) -> Verdict {
         reason: None,
         folders: None,
     };
-    let result = judge_inner(body, state, &mut record);
+    let result = judge_inner(body, state, &mut record, sites);
     let verdict = match result {
         Ok(()) => {
             let text = format!("{} message accepted", record.event);
@@ -108,7 +114,12 @@ pub fn judge(body: &[u8], state: &mut SimState) -> Verdict {
     verdict
 }
 
-fn judge_inner(body: &[u8], state: &mut SimState, record: &mut Inbound) -> Result<(), Refusal> {
+fn judge_inner(
+    body: &[u8],
+    state: &mut SimState,
+    record: &mut Inbound,
+    sites: &[String],
+) -> Result<(), Refusal> {
     let received = ocean_messages::parse(body).map_err(|e| {
         let code = match e {
             MessageError::NotAMessage(_) => "structure",
@@ -174,6 +185,13 @@ fn judge_inner(body: &[u8], state: &mut SimState, record: &mut Inbound) -> Resul
             403,
             "forbidden",
             "the POS is not the referral's current receiver: Ocean refuses its updates",
+        ));
+    }
+    if !sites.is_empty() && !sites.contains(&referral.spec.receiver_site) {
+        return Err(refuse(
+            403,
+            "forbidden",
+            "the client credentials belong to another Ocean site than the referral's receiver",
         ));
     }
     let sender_site = message.sender().and_then(|p| p.site_number());
@@ -396,6 +414,21 @@ mod tests {
         });
         let verdict = judge(v.to_string().as_bytes(), &mut other);
         assert_eq!(verdict.status, 403);
+        let (mut mine, add) = setup(PosRole::Receiver);
+        let v2 = reply(&add, |o| {
+            o.update_process_request(&TaskUpdate::accept()).unwrap()
+        });
+        let elsewhere = judge_for(v2.to_string().as_bytes(), &mut mine, &["5678".to_owned()]);
+        assert_eq!(elsewhere.status, 403);
+        assert!(
+            elsewhere
+                .record
+                .reason
+                .unwrap()
+                .contains("another Ocean site")
+        );
+        let here = judge_for(v2.to_string().as_bytes(), &mut mine, &["1234".to_owned()]);
+        assert_eq!(here.status, 200);
         other.referrals.clear();
         assert_eq!(judge(v.to_string().as_bytes(), &mut other).status, 404);
     }

@@ -105,6 +105,7 @@ impl SimConfig {
         let client = OceanClientCredentials {
             client_id: pos.client_id.clone(),
             client_secret: pos.client_secret.clone(),
+            sites: Vec::new(),
         };
         Self {
             pos,

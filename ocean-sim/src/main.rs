@@ -42,6 +42,10 @@ struct Cli {
     /// The client secret the POS uses at the simulated Ocean's token endpoint.
     #[arg(long)]
     ocean_client_secret: Option<String>,
+    /// Site-specific credentials at the simulated Ocean, `SITE=ID:SECRET` (repeatable): each pair
+    /// may only update referrals of its site. Replaces --ocean-client-id/--ocean-client-secret.
+    #[arg(long = "ocean-client", value_name = "SITE=ID:SECRET")]
+    ocean_site_clients: Vec<String>,
     /// Where the simulated Ocean API listens; the POS must send to http://ADDR.
     #[arg(long, default_value = "127.0.0.1:8790")]
     ocean_listen: SocketAddr,
@@ -89,7 +93,7 @@ async fn main() -> ExitCode {
         eprintln!("ocean-sim: --wait must be between 0 and 86400 seconds");
         return ExitCode::from(2);
     }
-    let ocean_clients = vec![OceanClientCredentials {
+    let mut ocean_clients = vec![OceanClientCredentials {
         client_id: cli
             .ocean_client_id
             .clone()
@@ -98,7 +102,30 @@ async fn main() -> ExitCode {
             .ocean_client_secret
             .clone()
             .unwrap_or_else(|| cli.client_secret.clone()),
+        sites: Vec::new(),
     }];
+    if !cli.ocean_site_clients.is_empty() {
+        ocean_clients.clear();
+        for item in &cli.ocean_site_clients {
+            let parsed = item.split_once('=').and_then(|(site, pair)| {
+                let (id, secret) = pair.split_once(':')?;
+                (!site.is_empty() && !id.is_empty() && !secret.is_empty()).then(|| {
+                    OceanClientCredentials {
+                        client_id: id.to_owned(),
+                        client_secret: secret.to_owned(),
+                        sites: vec![site.to_owned()],
+                    }
+                })
+            });
+            match parsed {
+                Some(c) => ocean_clients.push(c),
+                None => {
+                    eprintln!("ocean-sim: --ocean-client takes SITE=ID:SECRET");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
     if cli.serve {
         return match ocean_sim::serve(cli.ocean_listen, ocean_clients).await {
             Ok(server) => {

@@ -11,8 +11,10 @@
 //! | `GET /sim/prompts` | what the simulator waits for the POS to do (JSON), for an operator or a test driver |
 //! | `GET /sim/referrals` | the referrals and their Ocean folders (JSON, ids and folders only) |
 //!
-//! Clients are site-specific in Ocean; here every configured client may act for every simulated
-//! site (a POS configured with one credential per site works too).
+//! Clients are site-specific in Ocean: a client configured with sites
+//! ([`OceanClientCredentials::sites`]) may only update referrals received at those sites (403
+//! otherwise); one configured without sites acts for every simulated site (the `gateway` example
+//! reuses one pair for every site).
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -34,12 +36,16 @@ pub struct OceanClientCredentials {
     pub client_id: String,
     /// Client secret.
     pub client_secret: String,
+    /// The Ocean site numbers these credentials act for (Ocean's ids are site-specific); empty:
+    /// every simulated site.
+    pub sites: Vec<String>,
 }
 
 impl std::fmt::Debug for OceanClientCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OceanClientCredentials")
             .field("client_id", &self.client_id)
+            .field("sites", &self.sites)
             .finish_non_exhaustive()
     }
 }
@@ -166,6 +172,32 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The sites the bearer token's client acts for (empty: all), or `None` without a valid token.
+fn authorized_sites(api: &OceanApi, headers: &HeaderMap) -> Option<Vec<String>> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })?;
+    let client = api
+        .shared
+        .lock()
+        .tokens
+        .get(token.trim())
+        .filter(|(_, expiry)| *expiry > Instant::now())
+        .map(|(client, _)| client.clone())?;
+    Some(
+        api.config
+            .clients
+            .iter()
+            .find(|c| c.client_id == client)
+            .map(|c| c.sites.clone())
+            .unwrap_or_default(),
+    )
+}
+
 fn authorized(api: &OceanApi, headers: &HeaderMap) -> bool {
     let Some(token) = headers
         .get(header::AUTHORIZATION)
@@ -210,10 +242,10 @@ async fn process_messages(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorized(&api, &headers) {
+    let Some(sites) = authorized_sites(&api, &headers) else {
         return unauthorized();
-    }
-    let verdict = crate::check::judge(&body, &mut api.shared.lock());
+    };
+    let verdict = crate::check::judge_for(&body, &mut api.shared.lock(), &sites);
     let status = StatusCode::from_u16(verdict.status).unwrap_or(StatusCode::BAD_REQUEST);
     (status, fhir(verdict.outcome)).into_response()
 }

@@ -69,6 +69,7 @@ pub(crate) async fn start(flaw: Flaw) -> Running {
         vec![OceanClientCredentials {
             client_id: CLIENT_ID.into(),
             client_secret: CLIENT_SECRET.into(),
+            sites: vec![],
         }],
     )
     .await

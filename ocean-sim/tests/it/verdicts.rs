@@ -144,4 +144,18 @@ async fn an_unreachable_pos_is_an_error_and_the_cli_exits_2() {
         .output()
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2), "unknown scenario");
+    let bad_client = std::process::Command::new(exe)
+        .args([
+            "--pos",
+            "http://127.0.0.1:1/",
+            "--ocean-client",
+            "1234=no-secret",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad_client.status.code(),
+        Some(2),
+        "--ocean-client SITE=ID:SECRET"
+    );
 }
