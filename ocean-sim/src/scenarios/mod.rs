@@ -49,10 +49,17 @@ pub use ctx::{Ctx, Failed, Run, now_instant as ctx_now};
 
 use crate::report::{Outcome, Report, ScenarioResult};
 
-/// Runs the selected scenarios in catalog order and returns the report (summarised).
+/// Runs the selected scenarios (the challenge first, then in catalog order) and returns the
+/// report (summarised), in catalog order.
 pub async fn run(ctx: &Ctx, selection: &Selection, started_at: String) -> Report {
+    // Ocean validates the endpoint (the challenge) before it sends anything: R-CHALLENGE runs
+    // first; the report keeps the seed's table order.
+    let order = CATALOG
+        .iter()
+        .filter(|d| d.id == "R-CHALLENGE")
+        .chain(CATALOG.iter().filter(|d| d.id != "R-CHALLENGE"));
     let mut scenarios = Vec::new();
-    for def in CATALOG {
+    for def in order {
         let result = if let Some(reason) = def.not_supported {
             not_run(def, reason)
         } else if !selection.matches(def) {
@@ -71,6 +78,7 @@ pub async fn run(ctx: &Ctx, selection: &Selection, started_at: String) -> Report
         eprintln!("[ocean-sim] {} {}", result.id, result.outcome.as_str());
         scenarios.push(result);
     }
+    scenarios.sort_by_key(|r| CATALOG.iter().position(|d| d.id == r.id));
     let mut report = Report {
         tool: format!("ocean-sim {}", env!("CARGO_PKG_VERSION")),
         started_at,

@@ -54,6 +54,9 @@ async fn a_correct_pos_passes_the_receiver_and_general_scenarios() {
         assert_eq!(r.outcome, expected, "{}: {:#?}", r.id, r);
     }
     assert_eq!(report.exit_code(), 0);
+    let ids: Vec<_> = report.scenarios.iter().map(|r| r.id.as_str()).collect();
+    let catalog: Vec<_> = ocean_sim::scenarios::CATALOG.iter().map(|d| d.id).collect();
+    assert_eq!(ids, catalog, "the report keeps the seed's table order");
     // Every step that moves a referral says where it is.
     let complete = row(&report, "R-STATUS-COMPLETE");
     assert!(
