@@ -145,10 +145,20 @@ impl OceanServer {
     }
 }
 
-/// Starts the simulated Ocean API on `listen`.
+/// Starts the simulated Ocean API on `listen`, for a scenario run.
 pub async fn serve(
     listen: SocketAddr,
     clients: Vec<OceanClientCredentials>,
+) -> Result<OceanServer, SimError> {
+    serve_with(listen, clients, false).await
+}
+
+/// Starts the simulated Ocean API on `listen`; with `adopt`, a message about an unknown
+/// referral registers it (`ocean-sim --serve`, see [`ocean_api`]).
+pub async fn serve_with(
+    listen: SocketAddr,
+    clients: Vec<OceanClientCredentials>,
+    adopt: bool,
 ) -> Result<OceanServer, SimError> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -165,6 +175,7 @@ pub async fn serve(
         config: Arc::new(OceanApiConfig {
             clients,
             token_lifetime: Duration::from_secs(3600),
+            adopt_unknown_referrals: adopt,
         }),
         shared: shared.clone(),
     };

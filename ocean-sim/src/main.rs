@@ -127,7 +127,7 @@ async fn main() -> ExitCode {
         }
     }
     if cli.serve {
-        return match ocean_sim::serve(cli.ocean_listen, ocean_clients).await {
+        return match ocean_sim::serve_with(cli.ocean_listen, ocean_clients, true).await {
             Ok(server) => {
                 println!("listening on {}", server.addr);
                 tokio::select! {

@@ -11,6 +11,10 @@
 //! | `GET /sim/prompts` | what the simulator waits for the POS to do (JSON), for an operator or a test driver |
 //! | `GET /sim/referrals` | the referrals and their Ocean folders (JSON, ids and folders only) |
 //!
+//! With `--serve` ([`OceanApiConfig::adopt_unknown_referrals`]) a message about a referral this
+//! Ocean never sent registers it, with the sender's site, as received by the POS, so a vendor
+//! can try its messages by hand.
+//!
 //! Clients are site-specific in Ocean: a client configured with sites
 //! ([`OceanClientCredentials::sites`]) may only update referrals received at those sites (403
 //! otherwise); one configured without sites acts for every simulated site (the `gateway` example
@@ -57,6 +61,9 @@ pub struct OceanApiConfig {
     pub clients: Vec<OceanClientCredentials>,
     /// Token lifetime.
     pub token_lifetime: Duration,
+    /// Whether a message about a referral this Ocean never sent registers it as received by
+    /// the POS (for `--serve`, where no scenario sends referrals) instead of a 404.
+    pub adopt_unknown_referrals: bool,
 }
 
 /// The app state.
@@ -245,9 +252,40 @@ async fn process_messages(
     let Some(sites) = authorized_sites(&api, &headers) else {
         return unauthorized();
     };
+    if api.config.adopt_unknown_referrals {
+        adopt(&api, &body);
+    }
     let verdict = crate::check::judge_for(&body, &mut api.shared.lock(), &sites);
     let status = StatusCode::from_u16(verdict.status).unwrap_or(StatusCode::BAD_REQUEST);
     (status, fhir(verdict.outcome)).into_response()
+}
+
+/// Registers the referral of a POS message as one the POS received, if unknown (`--serve`).
+fn adopt(api: &OceanApi, body: &[u8]) {
+    let Ok(ocean_messages::Received::Supported(m)) = ocean_messages::parse(body) else {
+        return;
+    };
+    let Ok(referral_id) = Uuid::parse_str(m.referral_id().as_str()) else {
+        return;
+    };
+    if api.shared.lock().referrals.contains_key(&referral_id) {
+        return;
+    }
+    let site = m
+        .sender()
+        .and_then(|p| p.site_number())
+        .unwrap_or_default()
+        .to_owned();
+    api.shared.add_referral(
+        crate::template::ReferralSpec {
+            referral_id,
+            receiver_site: site,
+            sender_site: String::new(),
+            patient: crate::patients::patient(0),
+            attachment: None,
+        },
+        crate::state::PosRole::Receiver,
+    );
 }
 
 /// A one-page PDF saying "Simulated referral letter": no patient data.

@@ -9,6 +9,7 @@
 mod browser;
 mod pos_stub;
 mod report;
+mod serve;
 mod smart;
 mod smart_server;
 mod verdicts;
