@@ -194,7 +194,7 @@ impl OceanHttp {
                 return Ok(token);
             }
         }
-        let request = self.credentials.token_request(base, ClientAuth::Body);
+        let request = self.credentials.token_request(base, ClientAuth::Post);
         let mut post = self
             .http
             .post(request.url())

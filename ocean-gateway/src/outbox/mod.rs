@@ -20,7 +20,6 @@
 //! - With several instances on one PostgreSQL database, each message is claimed by one
 //!   instance at a time.
 
-
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
