@@ -47,13 +47,20 @@
 //! 4. POST [`build::OutboundMessage::to_json`] to [`build::OutboundMessage::url`] (the site's
 //!    `$process-messages`) with content type [`http::FHIR_JSON`] and the bearer token.
 //!
-//! # The four outcomes of [`parse`]
+//! # The four outcomes of [`parse`]: the receive table
 //! | outcome | when | answer ([`http::ack`]) |
 //! |---|---|---|
-//! | `Err(`[`MessageError::NotAMessage`]`)` | not JSON, not UTF-8, too deep, too large, not a Bundle, `Bundle.type` not `message`, no MessageHeader first | **400** |
-//! | `Err(`[`MessageError::Invalid`]`)` | a modelled event whose content breaks a rule below; the error names the FHIR path and the rule | **400** |
-//! | `Ok(`[`Received::Unsupported`]`)` | a well-formed message with an event this crate does not model (another code, another system, `eventUri`) | **200** (so Ocean stops retrying) |
-//! | `Ok(`[`Received::Supported`]`)` | a modelled event, checked and resolved | **200** |
+//! | `Err(`[`MessageError::NotAMessage`]`)` | not JSON, not UTF-8, too deep, too large, not a Bundle, `Bundle.type` not `message`, no MessageHeader first | **400** not a message |
+//! | `Err(`[`MessageError::Invalid`]`)` | a modelled event whose content breaks a rule below; a near miss of a modelled event (`event-code`, `event-system`); an ambiguous message (`msh-single`, `msh-event-choice`, `reference-unique`, `full-url-unique`); the error names the FHIR path and the rule | **400** invalid |
+//! | `Ok(`[`Received::Unsupported`]`)` | a well-formed message with an event this crate does not model at all (another code, with any system; an `eventUri` whose last segment is not a modelled code) | **200** unsupported (so Ocean stops retrying) |
+//! | `Ok(`[`Received::Supported`]`)` | a modelled event, checked and resolved | **200** supported |
+//!
+//! A referral is never dropped silently: a code that is a modelled one after trimming white
+//! space and folding ASCII case (`add-service-request `, `Add-Service-Request`), an `eventUri`
+//! ending in one, or a modelled code with a system Ocean does not use (anything but
+//! `https://ehealthontario.ca/fhir/CodeSystem/message-event-code`, its `http` spelling, or no
+//! system) is **400**, so Ocean retries and alerts the site instead of taking a 200 for a
+//! referral nobody read.
 //!
 //! Profile issues ([`ocean_model::validate`]) are a separate list and never change the
 //! outcome: real Ocean payloads break some profile rules (a note without text) and must still be
@@ -73,6 +80,17 @@
 //! | `sr-subject` | the ServiceRequest's `subject` resolves to a Patient entry (the focus Patient, for a Patient focus) | `Bundle.entry[s].resource.subject` |
 //! | `task-status`, `appointment-status` | a Task or Appointment focus has a `status` | `Bundle.entry[f].resource.status` |
 //! | `fhir-json` | every modelled element has its FHIR JSON type | the element's path |
+//! | `msh-single` | one MessageHeader, the first entry (every message) | `Bundle.entry[i].resource` |
+//! | `msh-event-choice` | `eventCoding` or `eventUri`, not both (every message) | `Bundle.entry[0].resource.eventUri` |
+//! | `event-code` | a code that is modelled after trimming/case-folding (or an `eventUri` ending in one) is written exactly | `Bundle.entry[0].resource.eventCoding.code` |
+//! | `event-system` | a modelled code has Ocean's system or none | `Bundle.entry[0].resource.eventCoding.system` |
+//! | `reference-unique` | no two entries share a `Type/id` (resource type and id, or `fullUrl` tail), so no reference means two entries | `Bundle.entry[i]` |
+//!
+//! # Complexity
+//! [`parse`] is linear in the body: the Bundle is read once, its entries are indexed once
+//! (`fullUrl`, UUID, `Type/id`), and every reference (focus, `basedOn`, `subject`, participants,
+//! form subjects) resolves through that index in constant time. [`Message::profile_issues`]
+//! runs [`ocean_model::validate`], whose complexity that crate documents.
 //!
 //! # Events: focus and what you get
 //! | event | direction | focus | [`Event`] variant → view: what you get |
@@ -137,12 +155,14 @@ mod code;
 mod communication;
 mod correction;
 mod document;
+mod envelope;
 mod error;
 pub mod event;
 pub mod ext;
 mod form;
 pub mod http;
 pub mod idempotency;
+mod index;
 mod message;
 mod outbound;
 mod parse;

@@ -11,6 +11,7 @@ mod build;
 mod common;
 mod fixtures;
 mod fuzz_regressions;
+mod hostile;
 mod malformed;
 mod props;
 mod referral_events;
