@@ -15,3 +15,4 @@ mod hostile;
 mod malformed;
 mod props;
 mod referral_events;
+mod views;
