@@ -15,6 +15,7 @@
 //! | `message-timestamp` | error | message Bundle | `timestamp` is present |
 //! | `entry-resource` | warning | Bundle entry | every entry has a `resource` |
 //! | `reference-unresolved` | warning | message Bundle | every `urn:uuid:` or `Type/id` reference names an entry |
+//! | `reference-ambiguous` | error | message Bundle | no such reference matches two entries (same `Type/id`, or same `fullUrl` in any spelling; see [`BundleIndex`]) |
 //! | `profile-claimed` | warning | resource in a message Bundle | `meta.profile` claims the eReferral profile of its type (IG-profiled types only) |
 //! | `msh-id` | error | MessageHeader | `id` is present (IG: 1..1) |
 //! | `msh-event` | error | MessageHeader | `eventCoding` has system `https://ehealthontario.ca/fhir/CodeSystem/message-event-code` and a code |
@@ -46,8 +47,8 @@ use serde::Serialize;
 
 use crate::codes::CodeEnum;
 use crate::{
-    Annotation, Bundle, BundleType, Date, DateTime, Instant, MessageEvent, ParsedReference,
-    Profile, Reference, Resource,
+    Annotation, Bundle, BundleIndex, BundleType, Date, DateTime, Instant, MessageEvent,
+    ParsedReference, Profile, Reference, Resource,
 };
 
 /// The event-code system of the eReferral message events (https, unlike the profile URLs).
@@ -98,7 +99,8 @@ pub fn to_operation_outcome(issues: &[Issue]) -> crate::OperationOutcome {
 
 struct Checker<'b> {
     issues: Vec<Issue>,
-    bundle: Option<&'b Bundle>,
+    /// The Bundle being checked, indexed once so every reference resolves in O(1).
+    index: Option<&'b BundleIndex<'b>>,
 }
 
 impl Checker<'_> {
@@ -187,10 +189,13 @@ impl Checker<'_> {
 
     /// In a Bundle: the reference resolves to an entry (and, if `ty` is given, one of that type).
     fn resolves(&mut self, r: &Reference, path: String, rule: &'static str, ty: Option<&str>) {
-        let (Some(bundle), Some(text)) = (self.bundle, r.reference.as_deref()) else {
+        let (Some(index), Some(text)) = (self.index, r.reference.as_deref()) else {
             return;
         };
-        match bundle.resolve(text) {
+        match index
+            .first_match(text)
+            .and_then(|(_, e)| e.resource.as_ref())
+        {
             None => self.error(
                 rule,
                 path,
@@ -475,9 +480,10 @@ impl Checker<'_> {
                 );
             }
         }
+        let index = BundleIndex::new(b);
         let mut inner = Checker {
             issues: Vec::new(),
-            bundle: Some(b),
+            index: Some(&index),
         };
         for (i, e) in b.entry.iter().enumerate() {
             let path = format!("{base}.entry[{i}].resource");
@@ -500,7 +506,7 @@ impl Checker<'_> {
 
     /// `reference-unresolved`: every local-looking reference of a resource in a message Bundle.
     fn references(&mut self, r: &Resource, base: &str) {
-        let Some(bundle) = self.bundle else { return };
+        let Some(index) = self.index else { return };
         let value = match serde_json::to_value(r) {
             Ok(v) => v,
             Err(_) => return,
@@ -513,7 +519,13 @@ impl Checker<'_> {
                 ParsedReference::Other(s) => crate::reference::looks_like_uuid(s),
                 _ => false,
             };
-            if local && bundle.resolve(&text).is_none() {
+            if local && index.resolve_str(&text).is_ambiguous() {
+                self.error(
+                    "reference-ambiguous",
+                    path,
+                    "two entries of the Bundle match this reference",
+                );
+            } else if local && index.first_match(&text).is_none() {
                 self.warn(
                     "reference-unresolved",
                     path,
@@ -559,7 +571,7 @@ fn collect_references(v: &serde_json::Value, path: String, out: &mut Vec<(String
 pub fn validate(resource: &Resource) -> Vec<Issue> {
     let mut c = Checker {
         issues: Vec::new(),
-        bundle: None,
+        index: None,
     };
     let base = resource.resource_type().to_owned();
     c.resource(resource, &base, false);
@@ -579,7 +591,7 @@ pub fn validate(resource: &Resource) -> Vec<Issue> {
 pub fn validate_bundle(bundle: &Bundle) -> Vec<Issue> {
     let mut c = Checker {
         issues: Vec::new(),
-        bundle: None,
+        index: None,
     };
     c.resource_bundle(bundle);
     c.issues

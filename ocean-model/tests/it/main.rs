@@ -8,6 +8,7 @@
 )]
 
 mod common;
+mod index;
 mod proptests;
 mod roundtrip;
 mod sentinel;
