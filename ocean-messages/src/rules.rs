@@ -7,14 +7,14 @@ use std::collections::HashSet;
 use std::fmt;
 
 use ocean_model::{
-    Bundle, Identifier, MessageHeader, OceanBase, OceanNamingSystem, ParseError, ParsedReference,
-    Reference, ReferralId, Resource, ResourceType, ServiceRequest, Value, json,
+    Bundle, BundleIndex, Identifier, MessageHeader, OceanBase, OceanNamingSystem, ParseError,
+    ParsedReference, Reference, ReferralId, Resource, ResourceType, ServiceRequest, Value, json,
 };
 
 use crate::code::EventCode;
 use crate::ext;
 use crate::idempotency::{IdempotencyKey, MessageIds, fnv1a};
-use crate::index::{Duplicate, EntryIndex};
+use crate::index::EntryIndex;
 use crate::message::{EMPTY_HEADER, EMPTY_RESOURCE, EMPTY_SERVICE_REQUEST, Message};
 
 /// A rule a message of a modelled event must satisfy to be handed to a POS. Profile rules that
@@ -304,15 +304,21 @@ pub(crate) fn resolve_message(
 ) -> Result<Message, InvalidMessage> {
     let invalid = |rule, path: String, detail| InvalidMessage::new(Some(code), rule, path, detail);
     check_unique_full_urls(&bundle, code)?;
-    let index = EntryIndex::new(&bundle);
-    if let Some(Duplicate::TypeAndId(i) | Duplicate::FullUrl(i)) = index.first_duplicate() {
+    let model_index = BundleIndex::new(&bundle);
+    // The later entry of the first pair in Bundle order (the pairs come in no set order).
+    if let Some(i) = model_index.duplicates().map(|(a, b)| a.max(b)).min() {
         return Err(invalid(
             MessageRule::ReferenceUnique,
             format!("Bundle.entry[{i}]"),
             "another entry has the same Type/id, so a reference could mean either",
         ));
     }
-    let resolve_index = |_: &Bundle, r: &Reference| index.resolve(r);
+    let resolve_index = |_: &Bundle, r: &Reference| {
+        model_index
+            .resolve(r)
+            .entry_index()
+            .filter(|&i| bundle.entry.get(i).is_some_and(|e| e.resource.is_some()))
+    };
     let header = header_of(&bundle).unwrap_or(&EMPTY_HEADER);
 
     // Focus.
@@ -479,6 +485,7 @@ pub(crate) fn resolve_message(
         _ => {}
     }
 
+    let index = EntryIndex::new(&bundle);
     let key = IdempotencyKey::from_parts(
         code.code(),
         Some(referral_id),
