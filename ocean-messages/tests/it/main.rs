@@ -14,5 +14,6 @@ mod fuzz_regressions;
 mod hostile;
 mod malformed;
 mod props;
+mod receive_view;
 mod referral_events;
 mod views;
