@@ -1,5 +1,5 @@
 //! The receive view (issue 12): a snapshot of the full view for every sample in
-//! `testdata/ocean/`, each checked against the checked-in JSON Schema, which a small validator
+//! `testdata/ocean/` and `testdata/ocean/derived/`, each checked against the checked-in JSON Schema, which a small validator
 //! (the subset of JSON Schema the file uses) keeps current: a member the view adds without the
 //! schema, or the schema lists without the view, fails here.
 
@@ -94,19 +94,21 @@ fn schema() -> Value {
     serde_json::from_str(SCHEMA).unwrap()
 }
 
-/// Every sample in `testdata/ocean/`, by file stem, in name order.
+/// Every sample: `testdata/ocean/*.json` (captured) then `testdata/ocean/derived/*.json`
+/// (derived), by name (`derived_` prefixed for the second), in name order.
 fn samples() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/ocean");
-    let mut out: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/ocean");
+    let mut out = Vec::new();
+    for (dir, prefix) in [(root.clone(), ""), (root.join("derived"), "derived_")] {
+        for p in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+            if p.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
             let name = p.file_name().unwrap().to_str().unwrap();
-            let stem = name.trim_end_matches(".bundle.json").to_owned();
-            (stem, std::fs::read(&p).unwrap())
-        })
-        .collect();
+            let stem = name.trim_end_matches(".bundle.json");
+            out.push((format!("{prefix}{stem}"), std::fs::read(&p).unwrap()));
+        }
+    }
     out.sort();
     out
 }

@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""Derives the `derived_*.bundle.json` samples from Ocean's real back-pain message.
+"""Derives the samples in this folder (`testdata/ocean/derived/`) from Ocean's real back-pain message.
 
 Not captured from Ocean: each sample is the real v0.11.1 `add-service-request` message with the
 event, ids and the entries the Ontario eReferral IG v0.11.1 and `shared/research/ocean-v11-ig.md`
-document for that event (Ocean "accumulates resources in each payload bundle"). Run from the
-repository root: `python3 testdata/ocean/derive.py`. Ids are fixed so the output is stable.
+document for that event (Ocean "accumulates resources in each payload bundle"). Run
+`python3 testdata/ocean/derived/derive.py`. Ids are fixed so the output is stable.
 """
 import copy
 import json
 import pathlib
 
 HERE = pathlib.Path(__file__).parent
-BASE = json.loads((HERE / "ereferral_back_pain.bundle.json").read_text())
+BASE = json.loads((HERE.parent / "ereferral_back_pain.bundle.json").read_text())
 OCEAN = "http://localhost:8081"
 REF = "71db1a5c-89ce-41d5-bc71-8466f6c2f182"
 SR = f"urn:uuid:{REF}"
@@ -113,12 +113,12 @@ v["entry"] += [
         communication("<p>Booked for June 10. Imaging is not needed beforehand.</p>", RECEIVER),
     ),
 ]
-write("derived_notify_update_service_request.bundle.json", v)
+write("notify_update_service_request.bundle.json", v)
 
 # revoke-service-request: the referrer cancelled; the ServiceRequest is `revoked`.
 v = message("revoke-service-request", 2, "Cancelled", "2025-05-28T08:02:44.120-04:00")
 sr_of(v)["status"] = "revoked"
-write("derived_revoke_service_request.bundle.json", v)
+write("revoke_service_request.bundle.json", v)
 
 # send-communication-from-requester: a message from the referrer with an attachment; the focus
 # is the Communication, which names the ServiceRequest in basedOn.
@@ -141,7 +141,7 @@ v["entry"].append(
         ),
     )
 )
-write("derived_send_communication_from_requester.bundle.json", v)
+write("send_communication_from_requester.bundle.json", v)
 
 # notify-add-service-request: the sending POS's copy of the referral it sent; the destination
 # is the sender's system.
@@ -150,4 +150,4 @@ dest = v["entry"][0]["resource"]["destination"][0]
 dest["name"] = "Referring EMR"
 dest["endpoint"] = "https://emr.example.org/ocean/$process-message"
 dest["receiver"] = {"reference": REQUESTER}
-write("derived_notify_add_service_request.bundle.json", v)
+write("notify_add_service_request.bundle.json", v)
