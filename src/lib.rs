@@ -18,3 +18,11 @@ pub use ocean_keywords as keywords;
 
 /// SMART on FHIR contextual launch into Ocean (`ocean-smart`).
 pub use ocean_smart as smart;
+
+/// The `time` crate the builders' signatures use (`time::OffsetDateTime` in bookings and
+/// clocks), re-exported so a vendor names the same version.
+pub use time;
+
+/// The `serde_json` crate the views and reports use (`serde_json::Value`), re-exported so a
+/// vendor names the same version.
+pub use serde_json;
