@@ -12,7 +12,8 @@
 //!    retries until it gets a `2xx`, for up to 96 hours);
 //! 4. picks the [`OceanSite`] the message belongs to ([`OceanSite::find_for`]);
 //! 5. handles the typed [`Event`] from [`Message::event`], and may log
-//!    [`Message::profile_issues`].
+//!    [`Message::profile_issues`]; [`receive_view`] gives the whole filed view as one JSON
+//!    object (what the `receive --json` example prints, with a JSON Schema).
 //!
 //! ```
 //! use ocean_messages::{http, parse, Event, Received};
@@ -31,6 +32,8 @@
 //!             assert_eq!(form.form_id(), Some("quickReferral"));
 //!             assert!(form.items().iter().any(|i| i.link_id() == Some("rfr")));
 //!             assert!(referral.letter_url().unwrap().ends_with("/$letter"));
+//!             // Neither a reasonCode, nor a note with text, nor an answer to `rfr`: no reason.
+//!             assert!(referral.reason().is_none());
 //!         }
 //!         Event::RevokeServiceRequest(referral) => println!("cancelled: {}", referral.id()),
 //!         _ => {}
@@ -95,7 +98,7 @@
 //! # Events: focus and what you get
 //! | event | direction | focus | [`Event`] variant → view: what you get |
 //! |---|---|---|---|
-//! | `add-service-request` | Ocean → receiving POS | ServiceRequest | [`Referral`]: referral id, status, category, priority, reasons, notes, `authoredOn`; Patient and health number; requester, performers ([`Participant`]: PractitionerRole → Practitioner, Organization, Locations, site number); eForms ([`Form`], hidden items marked); documents ([`Document`]: `$letter`, `$binary`) |
+//! | `add-service-request` | Ocean → receiving POS | ServiceRequest | [`Referral`]: referral id, status, category, priority, the reason for referral as plain text with its source ([`Referral::reason`]), plain-text notes with author and time, `authoredOn`; Patient, its chosen name and health number; requester, performers ([`Participant`]: PractitionerRole → Practitioner, Organization, Locations, site number); eForms ([`Form`], hidden items marked); documents ([`Document`]: `$letter`, `$binary`) |
 //! | `notify-update-service-request` | Ocean → POS | ServiceRequest | [`Referral`], plus the Task, Appointment and Communication entries Ocean accumulates |
 //! | `revoke-service-request` | Ocean → receiving POS | ServiceRequest | [`Referral`] (cancelled by the referrer) |
 //! | `send-communication-from-requester` | Ocean → receiving POS | Communication | [`CommunicationView`]: texts, attachments, sender, and the referral |

@@ -81,7 +81,8 @@ impl<'m> Referral<'m> {
             .find_map(CodeableConcept::display_text)
     }
 
-    /// `ServiceRequest.reasonCode` as text.
+    /// `ServiceRequest.reasonCode` as text (Ocean leaves it empty: [`Referral::reason`] also
+    /// reads the labelled note and the eForm item `rfr`).
     pub fn reasons(&self) -> impl Iterator<Item = &'m str> + use<'m> {
         self.service_request()
             .reason_code
