@@ -41,6 +41,7 @@
 //! | `annotation-text` | error | any Annotation checked here (ServiceRequest/Task/Communication notes) | `text` is present (R4 1..1; Ocean sometimes omits it) |
 //! | `code-unrecognized` | error | every code enum field checked here | the code is in its required value set |
 //! | `id-format` | error | every resource | `id` matches `[A-Za-z0-9\-\.]{1,64}` |
+//! | `fhir-json` | error | every resource, its `contained`, every entry | no modelled element has the wrong JSON type (such an element is kept as read, see [`crate::json`]); the path names the element |
 //! | `datetime-format` | error | `birthDate`, `authoredOn`, `timestamp`, `effectiveDateTime`, `issued`, `start`/`end`, ... | strict FHIR date/time grammar |
 
 use serde::Serialize;
@@ -226,7 +227,26 @@ impl Checker<'_> {
         }
     }
 
+    /// `fhir-json`: the wrong-typed elements kept while reading, here and in `contained`.
+    fn wrong_types(&mut self, resource: &Resource, base: &str) {
+        self.wrong_type_paths(resource.unknown(), base);
+        for (i, c) in resource.contained().iter().enumerate() {
+            self.wrong_types(c, &format!("{base}.contained[{i}]"));
+        }
+    }
+
+    fn wrong_type_paths(&mut self, unknown: &crate::UnknownElements, base: &str) {
+        for p in unknown.wrong_types() {
+            self.error(
+                "fhir-json",
+                format!("{base}.{p}"),
+                "element has the wrong JSON type for FHIR R4 (kept as read, not typed)",
+            );
+        }
+    }
+
     fn resource(&mut self, resource: &Resource, base: &str, in_message: bool) {
+        self.wrong_types(resource, base);
         if let Some(id) = resource_id(resource) {
             if !crate::Id::is_valid_str(id) {
                 self.error(
@@ -487,6 +507,9 @@ impl Checker<'_> {
         };
         for (i, e) in b.entry.iter().enumerate() {
             let path = format!("{base}.entry[{i}].resource");
+            if let Some(o) = e.response.as_ref().and_then(|r| r.outcome.as_deref()) {
+                inner.wrong_types(o, &format!("{base}.entry[{i}].response.outcome"));
+            }
             match &e.resource {
                 Some(r) => {
                     inner.resource(r, &path, is_message);
@@ -608,6 +631,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.wrong_type_paths(&b.unknown, "Bundle");
         self.bundle_rules(b, "Bundle");
     }
 }

@@ -9,6 +9,7 @@
 
 mod common;
 mod index;
+mod lenient;
 mod proptests;
 mod roundtrip;
 mod sentinel;
