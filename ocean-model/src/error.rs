@@ -227,7 +227,7 @@ fn classify_json(e: &serde_json::Error) -> ParseErrorKind {
 
 /// Whether a member name may be shown in a path: FHIR element names are lowerCamelCase ASCII
 /// (primitive extensions start with `_`). Anything else might be input text.
-fn safe_segment(name: &str) -> bool {
+pub(crate) fn safe_segment(name: &str) -> bool {
     let mut chars = name.chars();
     name.len() <= 64
         && chars

@@ -84,6 +84,22 @@ pub fn from_slice<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
     read_twice(read, bytes)
 }
 
+/// Parses FHIR JSON bytes strictly: a modelled element of the wrong JSON type is an error
+/// ([`ParseErrorKind::InvalidType`](crate::ParseErrorKind::InvalidType) at its path) instead of
+/// being kept. For callers that would rather skip such a resource than hold it half-typed (the
+/// keyword engine skips and reports it).
+pub fn from_slice_strict<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
+    let bytes = strip_bom(bytes);
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    parsed.map_err(|e| {
+        let path = path_of_error::<T>(bytes);
+        ParseError::from_json(e).with_path(path)
+    })
+}
+
 /// The fast reading, then, only if a modelled element had the wrong JSON type, the lenient one.
 fn read_twice<T: FhirJson>(
     read: impl Fn() -> Result<T, serde_json::Error>,

@@ -11,7 +11,12 @@
 //! | rule | severity | checked on | requirement |
 //! |---|---|---|---|
 //! | `bundle-type` | error | Bundle | `type` is present and in the value set |
-//! | `message-header-first` | error | message Bundle | `entry[0].resource` is a MessageHeader |
+//! | `message-header-first` | error | message Bundle | `entry[0].resource` is a MessageHeader (R4 bdl-12) |
+//! | `document-composition-first` | error | document Bundle | `entry[0].resource` is a Composition (R4 bdl-11) |
+//! | `bundle-total` | error | Bundle | `total` only in a `searchset` or `history` Bundle (R4 bdl-1) |
+//! | `fullurl-unique` | error | Bundle (not `history`) | no two entries have the same `fullUrl` and `meta.versionId` (R4 bdl-7) |
+//! | `fullurl-id` | warning | Bundle entry | a `fullUrl` ending in `Type/id` names the entry resource's type and id |
+//! | `json-empty` | error | everything, checked from the root | no empty array, empty object or `null` member (FHIR JSON never has them; R4 ele-1); `null` items of primitive arrays are allowed |
 //! | `message-timestamp` | error | message Bundle | `timestamp` is present |
 //! | `entry-resource` | warning | Bundle entry | every entry has a `resource` |
 //! | `reference-unresolved` | warning | message Bundle | every `urn:uuid:` or `Type/id` reference names an entry |
@@ -45,6 +50,8 @@
 //! | `datetime-format` | error | `birthDate`, `authoredOn`, `timestamp`, `effectiveDateTime`, `issued`, `start`/`end`, ... | strict FHIR date/time grammar |
 
 use serde::Serialize;
+
+mod bundle_rules;
 
 use crate::codes::CodeEnum;
 use crate::{
@@ -500,6 +507,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.bdl_rules(b, base);
         let index = BundleIndex::new(b);
         let mut inner = Checker {
             issues: Vec::new(),
@@ -598,6 +606,9 @@ pub fn validate(resource: &Resource) -> Vec<Issue> {
     };
     let base = resource.resource_type().to_owned();
     c.resource(resource, &base, false);
+    if let Ok(value) = serde_json::to_value(resource) {
+        c.json_empty(&value, &mut base.clone(), false);
+    }
     c.issues
 }
 
@@ -617,6 +628,9 @@ pub fn validate_bundle(bundle: &Bundle) -> Vec<Issue> {
         index: None,
     };
     c.resource_bundle(bundle);
+    if let Ok(value) = serde_json::to_value(bundle) {
+        c.json_empty(&value, &mut "Bundle".to_owned(), false);
+    }
     c.issues
 }
 

@@ -283,3 +283,12 @@ proptest! {
         check_mutation(&f.doc, path, choice, &what);
     }
 }
+
+/// The strict entry point still refuses, naming the element.
+#[test]
+fn strict_reading_refuses_wrong_types() {
+    let text = br#"{"resourceType":"Patient","gender":5}"#;
+    let e = json::from_slice_strict::<Resource>(text).unwrap_err();
+    assert_eq!(e.path.as_deref(), Some("Resource.gender"));
+    assert!(json::from_slice::<Resource>(text).is_ok());
+}

@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+mod bundle_rules;
 mod common;
 mod index;
 mod lenient;
