@@ -105,7 +105,9 @@ pub fn parse_with(body: &[u8], options: &ParseOptions) -> Result<Received, Messa
         .into());
     }
     // Read as any resource, so a missing or wrong `resourceType` is told apart from a Bundle.
-    let bundle: Bundle = match json::from_slice::<Resource>(body) {
+    // Strictly: a modelled event whose element has the wrong JSON type breaks `fhir-json` (400,
+    // so Ocean retries and the site is alerted) rather than reaching a POS half-typed.
+    let bundle: Bundle = match json::from_slice_strict::<Resource>(body) {
         Ok(Resource::Bundle(b)) => *b,
         Ok(_) => return Err(NotAMessage::NotABundle.into()),
         Err(e) => return unreadable(body, e),

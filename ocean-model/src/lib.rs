@@ -86,6 +86,7 @@ mod error;
 pub mod everything;
 pub mod identifiers;
 pub mod json;
+mod lenient;
 pub mod oauth;
 pub mod percent;
 pub mod primitives;
