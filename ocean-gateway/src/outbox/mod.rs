@@ -31,7 +31,6 @@ use crate::client::SendOutcome;
 use crate::retry::RetryPolicy;
 use crate::store::{ClaimedOutbound, NewOutbound, Store, StoreError, now_ms};
 use crate::worker::{Waiter, Workers, owner};
-#[allow(unused_imports)]
 
 /// Delivers one message body to one site's Ocean (`$process-messages`), with whatever token
 /// handling it needs. The outbound client of [`crate::client`] implements it.
