@@ -240,6 +240,9 @@ finding_codes! {
     MedicationNoStatus = "medication-no-status",
     /// A medication reference does not resolve inside the Bundle.
     MedicationUnresolved = "medication-unresolved",
+    /// A reference could mean more than one entry of the Bundle (the same `fullUrl` in another
+    /// spelling, or the same `Type/id`); the resolution rule's first match is used.
+    DuplicateResource = "duplicate-resource",
     /// MedicationRequests but no MedicationStatement: `@ptCpp.rx` stays empty.
     MedicationRequestOnly = "medication-request-only",
     /// A phone number has no `use`, so Ocean does not place it.

@@ -13,6 +13,7 @@ mod demographics;
 mod findings;
 mod latest;
 mod lists;
+mod med_index;
 
 use crate::code_index::CodeIndex;
 use crate::output::{
@@ -24,7 +25,8 @@ use crate::sink::{Ctx, Sink};
 use findings::{Acc, FindingKey, LocRef};
 use indexmap::IndexMap;
 use latest::Candidate;
-use lists::{ListState, MedEntry, PendingRx};
+use lists::{ListState, PendingRx};
+use med_index::MedIndex;
 use ocean_model::Resource;
 use std::collections::BTreeSet;
 
@@ -39,7 +41,7 @@ pub(crate) struct Engine<'r> {
     lists: [ListState; 4],
     list_keys: [Vec<(usize, usize)>; 4],
     rx: Vec<PendingRx>,
-    meds: Vec<MedEntry>,
+    meds: MedIndex,
     patient: Option<(Demographics, Option<(usize, usize)>)>,
     patients: usize,
     patient_first: Option<ResourceLocation>,
@@ -70,7 +72,7 @@ impl<'r> Engine<'r> {
             lists: Default::default(),
             list_keys: Default::default(),
             rx: Vec::new(),
-            meds: Vec::new(),
+            meds: MedIndex::default(),
             patient: None,
             patients: 0,
             patient_first: None,

@@ -1,0 +1,345 @@
+//! The Bundle's Medications, indexed for `medicationReference`: each Medication keeps only what
+//! can reach the output (its concept text and where it is) plus the `fullUrl` and `id` the
+//! resolution rule compares, and three hash indexes (exact `fullUrl`, `urn:uuid` of the
+//! `fullUrl`, `Type/id`) make each lookup O(1) expected instead of a scan of every Medication.
+//!
+//! The rule is exactly [`ocean_model::bundle::reference_matches`] with its priority (exact
+//! `fullUrl`, then UUID, then `Type/id`; the first in Bundle order within a step): every
+//! candidate an index gives is confirmed with that function, and an index slot taken by another
+//! key with the same hash (a collision of a per-extraction random SipHash key, which input cannot
+//! aim at) falls back to the full scan, so the answer never depends on the hashing.
+
+use ocean_model::ParsedReference;
+use ocean_model::bundle::reference_matches;
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+
+/// One Medication of the Bundle.
+pub(super) struct Med {
+    /// `(page, entry)`, for pruning.
+    pub(super) key: Option<(usize, usize)>,
+    full_url: Option<Box<str>>,
+    id: Option<Box<str>>,
+    /// The concept text of `Medication.code`.
+    pub(super) text: Option<Box<str>>,
+}
+
+/// The first Medication with a key, and whether a later one has the same key.
+#[derive(Clone, Copy)]
+struct Slot {
+    first: usize,
+    shared: bool,
+}
+
+/// The index's three key kinds, in the rule's priority order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    FullUrl,
+    Uuid,
+    TypeId,
+}
+
+/// What a reference resolved to.
+pub(super) struct Resolved<'a> {
+    /// The Medication the rule picks.
+    pub(super) med: &'a Med,
+    /// More than one Medication of the Bundle matches the reference (at any step).
+    pub(super) ambiguous: bool,
+}
+
+/// The Medications seen so far, with their indexes.
+#[derive(Default)]
+pub(super) struct MedIndex {
+    meds: Vec<Med>,
+    hasher: RandomState,
+    full_url: HashMap<u64, Slot>,
+    uuid: HashMap<u64, Slot>,
+    type_id: HashMap<u64, Slot>,
+    /// Lookups answered by the full scan (hash collisions); for tests.
+    scans: usize,
+}
+
+/// The UUID of a `fullUrl` (`urn:uuid:X` or a bare UUID).
+fn uuid_of(full_url: &str) -> Option<&str> {
+    ParsedReference::parse(full_url).uuid()
+}
+
+/// The `(type, id)` a `fullUrl` ends in, if any.
+fn tail_of(full_url: &str) -> Option<(&str, &str)> {
+    let p = ParsedReference::parse(full_url);
+    Some((p.resource_type()?, p.id()?))
+}
+
+impl Med {
+    /// The `Type/id` pairs a reference can name this Medication by.
+    fn type_ids(&self) -> [Option<(&str, &str)>; 2] {
+        [
+            self.id.as_deref().map(|id| ("Medication", id)),
+            self.full_url.as_deref().and_then(tail_of),
+        ]
+    }
+}
+
+impl MedIndex {
+    fn hash(&self, kind: Kind, parts: &[&str], lower: bool) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        h.write_u8(kind as u8);
+        for p in parts {
+            if lower {
+                for b in p.bytes() {
+                    h.write_u8(b.to_ascii_lowercase());
+                }
+            } else {
+                h.write(p.as_bytes());
+            }
+            h.write_u8(0xff);
+        }
+        h.finish()
+    }
+
+    fn map(&mut self, kind: Kind) -> &mut HashMap<u64, Slot> {
+        match kind {
+            Kind::FullUrl => &mut self.full_url,
+            Kind::Uuid => &mut self.uuid,
+            Kind::TypeId => &mut self.type_id,
+        }
+    }
+
+    /// Whether Medication `j` has exactly this key.
+    fn has_key(&self, j: usize, kind: Kind, parts: &[&str]) -> bool {
+        let Some(m) = self.meds.get(j) else {
+            return false;
+        };
+        match (kind, parts) {
+            (Kind::FullUrl, [u]) => m.full_url.as_deref() == Some(*u),
+            (Kind::Uuid, [u]) => m
+                .full_url
+                .as_deref()
+                .and_then(uuid_of)
+                .is_some_and(|v| v.eq_ignore_ascii_case(u)),
+            (Kind::TypeId, [t, i]) => m.type_ids().into_iter().flatten().any(|p| p == (*t, *i)),
+            _ => false,
+        }
+    }
+
+    fn insert_key(&mut self, i: usize, kind: Kind, parts: &[&str]) {
+        let h = self.hash(kind, parts, kind == Kind::Uuid);
+        let existing = self.map(kind).get(&h).copied();
+        match existing {
+            None => {
+                self.map(kind).insert(
+                    h,
+                    Slot {
+                        first: i,
+                        shared: false,
+                    },
+                );
+            }
+            Some(slot) if slot.first != i && self.has_key(slot.first, kind, parts) => {
+                self.map(kind).insert(
+                    h,
+                    Slot {
+                        first: slot.first,
+                        shared: true,
+                    },
+                );
+            }
+            // The same Medication again (both `Type/id` forms agree), or a hash collision: the
+            // lookup confirms and falls back to a scan.
+            Some(_) => {}
+        }
+    }
+
+    /// Adds a Medication of the Bundle (in Bundle order).
+    pub(super) fn push(
+        &mut self,
+        key: Option<(usize, usize)>,
+        full_url: Option<&str>,
+        id: Option<&str>,
+        text: Option<&str>,
+    ) {
+        let i = self.meds.len();
+        self.meds.push(Med {
+            key,
+            full_url: full_url.map(Box::from),
+            id: id.map(Box::from),
+            text: text.map(Box::from),
+        });
+        if let Some(u) = full_url {
+            self.insert_key(i, Kind::FullUrl, &[u]);
+            if let Some(uuid) = uuid_of(u) {
+                self.insert_key(i, Kind::Uuid, &[uuid]);
+            }
+            if let Some((t, id)) = tail_of(u) {
+                self.insert_key(i, Kind::TypeId, &[t, id]);
+            }
+        }
+        if let Some(id) = id {
+            self.insert_key(i, Kind::TypeId, &["Medication", id]);
+        }
+    }
+
+    /// How many lookups fell back to the full scan (hash collisions).
+    #[cfg(test)]
+    pub(super) fn scans(&self) -> usize {
+        self.scans
+    }
+
+    /// Resolves a medication reference (not `#id`, not empty) by the rule of
+    /// `ocean_model::Bundle::resolve_entry`.
+    pub(super) fn resolve(&mut self, reference: &str) -> Option<Resolved<'_>> {
+        let parsed = ParsedReference::parse(reference);
+        let uuid = parsed.uuid();
+        let type_id = parsed.resource_type().zip(parsed.id());
+        let lookups: [(Kind, Option<[&str; 2]>); 3] = [
+            (Kind::FullUrl, Some([reference, ""])),
+            (Kind::Uuid, uuid.map(|u| [u, ""])),
+            (Kind::TypeId, type_id.map(|(t, i)| [t, i])),
+        ];
+        let mut found: Option<usize> = None;
+        let mut ambiguous = false;
+        for (kind, parts) in lookups {
+            let Some(parts) = parts else {
+                continue;
+            };
+            let parts: &[&str] = if kind == Kind::TypeId {
+                &parts
+            } else {
+                parts.get(..1).unwrap_or_default()
+            };
+            let h = self.hash(kind, parts, kind == Kind::Uuid);
+            let Some(slot) = self.map(kind).get(&h).copied() else {
+                continue;
+            };
+            let confirmed = self.meds.get(slot.first).is_some_and(|m| {
+                reference_matches(
+                    reference,
+                    m.full_url.as_deref(),
+                    Some("Medication"),
+                    m.id.as_deref(),
+                )
+                .is_some()
+            });
+            if !confirmed {
+                return self.scan(reference);
+            }
+            ambiguous |= slot.shared || found.is_some_and(|f| f != slot.first);
+            found = found.or(Some(slot.first));
+        }
+        let med = self.meds.get(found?)?;
+        Some(Resolved { med, ambiguous })
+    }
+
+    /// The rule by a scan of every Medication (only after a hash collision).
+    fn scan(&mut self, reference: &str) -> Option<Resolved<'_>> {
+        self.scans += 1;
+        let mut best: Option<(ocean_model::bundle::MatchStep, usize)> = None;
+        let mut matches = 0usize;
+        for (i, m) in self.meds.iter().enumerate() {
+            let Some(step) = reference_matches(
+                reference,
+                m.full_url.as_deref(),
+                Some("Medication"),
+                m.id.as_deref(),
+            ) else {
+                continue;
+            };
+            matches += 1;
+            if best.is_none_or(|(s, _)| step < s) {
+                best = Some((step, i));
+            }
+        }
+        let (_, i) = best?;
+        let med = self.meds.get(i)?;
+        Some(Resolved {
+            med,
+            ambiguous: matches > 1,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx(meds: &[(Option<&str>, Option<&str>, &str)]) -> MedIndex {
+        let mut x = MedIndex::default();
+        for (i, (u, id, text)) in meds.iter().enumerate() {
+            x.push(Some((0, i)), *u, *id, Some(text));
+        }
+        x
+    }
+
+    fn text(x: &mut MedIndex, r: &str) -> Option<(String, bool)> {
+        x.resolve(r)
+            .map(|m| (m.med.text.as_deref().unwrap_or("").to_owned(), m.ambiguous))
+    }
+
+    #[test]
+    fn priority_and_order_follow_reference_matches() {
+        let mut x = idx(&[
+            (Some("http://s/fhir/Medication/1"), Some("9"), "tail"),
+            (None, Some("1"), "by id"),
+            (
+                Some("urn:uuid:AAAAAAAA-0000-0000-0000-000000000001"),
+                None,
+                "uuid",
+            ),
+            (Some("Medication/1"), None, "exact"),
+        ]);
+        // Exact fullUrl beats Type/id.
+        assert_eq!(text(&mut x, "Medication/1"), Some(("exact".into(), true)));
+        // Type/id: the first in Bundle order (the fullUrl tail of entry 0), ambiguous.
+        assert_eq!(
+            text(&mut x, "http://other/Medication/1"),
+            Some(("tail".into(), true))
+        );
+        assert_eq!(
+            text(&mut x, "aaaaaaaa-0000-0000-0000-000000000001"),
+            Some(("uuid".into(), false))
+        );
+        assert_eq!(text(&mut x, "Medication/9"), Some(("tail".into(), false)));
+        assert_eq!(text(&mut x, "Medication/2"), None);
+        assert_eq!(x.scans(), 0);
+    }
+
+    #[test]
+    fn same_uuid_in_two_spellings_is_ambiguous() {
+        let mut x = idx(&[
+            (
+                Some("urn:uuid:aaaaaaaa-0000-0000-0000-000000000001"),
+                None,
+                "a",
+            ),
+            (
+                Some("urn:uuid:AAAAAAAA-0000-0000-0000-000000000001"),
+                None,
+                "b",
+            ),
+        ]);
+        assert_eq!(
+            text(&mut x, "urn:uuid:AAAAAAAA-0000-0000-0000-000000000001"),
+            Some(("b".into(), true))
+        );
+    }
+
+    #[test]
+    fn forty_thousand_references_are_lookups_not_scans() {
+        let n = 40_000;
+        let mut x = MedIndex::default();
+        for i in 0..n {
+            let u = format!("urn:uuid:00000000-0000-0000-0000-{i:012}");
+            let id = format!("m{i}");
+            x.push(Some((0, i)), Some(&u), Some(&id), Some("t"));
+        }
+        for i in 0..n {
+            assert!(x.resolve(&format!("Medication/m{i}")).is_some());
+            assert!(
+                x.resolve(&format!("urn:uuid:00000000-0000-0000-0000-{i:012}"))
+                    .is_some()
+            );
+        }
+        assert_eq!(x.scans(), 0);
+    }
+}
