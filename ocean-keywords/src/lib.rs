@@ -210,8 +210,9 @@ pub use output::{
 };
 pub use prune::{Pruned, prune, prune_pages};
 pub use rules::{
-    ACCEPTED_ATTACHMENT_TYPES, AttachmentLimits, CppSection, KW_ALLERGIES, KW_IMMUNIZATIONS,
-    KW_MEDICATIONS, KW_PAST_HISTORY, KW_PROBLEMS, LOINC_SYSTEM, LatestRule, Rules, RulesError,
+    ACCEPTED_ATTACHMENT_TYPES, AttachmentLimits, CppSection, DEFAULT_MAX_ENTRY_BYTES,
+    DEFAULT_MAX_LIST_ITEMS, KW_ALLERGIES, KW_IMMUNIZATIONS, KW_MEDICATIONS, KW_PAST_HISTORY,
+    KW_PROBLEMS, LOINC_SYSTEM, LatestRule, Rules, RulesError,
 };
 
 /// The resource types extraction reads; everything else is skipped unread (and dropped by

@@ -144,6 +144,10 @@ impl Sink for Engine<'_> {
         }
     }
 
+    fn max_entry_bytes(&self) -> usize {
+        self.rules.max_entry_bytes()
+    }
+
     fn next_entry_index(&self) -> usize {
         self.next_entry
     }
