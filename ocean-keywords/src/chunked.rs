@@ -334,7 +334,13 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
         } else {
             limit.saturating_sub(body.len())
         };
-        sc.read_value(&mut value, room)?;
+        sc.read_value(&mut value, room).map_err(|mut e| {
+            // The limit is on the whole resource, whatever room was left.
+            if let ExtractErrorKind::TooLarge { limit: l, .. } = &mut e.kind {
+                *l = limit;
+            }
+            e
+        })?;
         // Every member is checked as JSON, as the slice path does.
         serde_json::from_str::<IgnoredAny>(utf8(&value, l, c)?).map_err(|e| translate(&e, l, c))?;
         if key == "resourceType" {

@@ -78,6 +78,18 @@ impl Engine<'_> {
         );
     }
 
+    /// Reports an item dropped because its list is full.
+    fn truncated(&mut self, section: CppSection, loc: LocRef<'_>) {
+        let kw = section.keyword();
+        let max = self.rules.max_list_items();
+        self.note(
+            (FindingCode::ListTruncated, "", section.index()),
+            Severity::Warning,
+            Some(loc),
+            || format!("{kw} already has {max} items (the limit); later items were dropped."),
+        );
+    }
+
     /// Adds an item to one of the four eagerly deduplicated lists.
     fn push_item(&mut self, section: CppSection, text: &str, loc: LocRef<'_>) {
         let item = collapse_ws(text);
@@ -100,6 +112,10 @@ impl Engine<'_> {
                 Some(loc),
                 || format!("{kw}: an item repeats an earlier item's text and was dropped."),
             );
+            return;
+        }
+        if list.items.len() >= self.rules.max_list_items() {
+            self.truncated(section, loc);
             return;
         }
         list.seen.insert(item.clone());
@@ -356,6 +372,10 @@ impl Engine<'_> {
                             .to_owned()
                     },
                 );
+                continue;
+            }
+            if rx_items.len() >= self.rules.max_list_items() {
+                self.truncated(CppSection::Medications, loc_ref);
                 continue;
             }
             rx_items.push(item);

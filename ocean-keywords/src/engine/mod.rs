@@ -52,6 +52,8 @@ pub(crate) struct Engine<'r> {
     med_request_first: Option<ResourceLocation>,
     med_statements: usize,
     findings: IndexMap<FindingKey, Acc>,
+    /// An Observation dated after this cannot win (a day after [`Rules::now`]).
+    future_after: time::OffsetDateTime,
 }
 
 /// A string that is not empty after trimming.
@@ -83,6 +85,10 @@ impl<'r> Engine<'r> {
             med_request_first: None,
             med_statements: 0,
             findings: IndexMap::new(),
+            future_after: {
+                let now = rules.now().unwrap_or_else(time::OffsetDateTime::now_utc);
+                now.checked_add(time::Duration::DAY).unwrap_or(now)
+            },
         }
     }
 
