@@ -323,7 +323,7 @@ impl Engine<'_> {
                 (None, Some(r)) => match self.meds.resolve(r) {
                     Some(m) => {
                         med_key = m.med.key;
-                        let text = m.med.text.as_deref().map(str::to_owned);
+                        let text = m.med.text().map(str::to_owned);
                         if m.ambiguous {
                             self.note(
                                 (FindingCode::DuplicateResource, "Medication", 0),

@@ -15,21 +15,59 @@ use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
-/// One Medication of the Bundle.
+/// One Medication of the Bundle: its `fullUrl`, `id` and concept text in one allocation.
 pub(super) struct Med {
     /// `(page, entry)`, for pruning.
     pub(super) key: Option<(usize, usize)>,
-    full_url: Option<Box<str>>,
-    id: Option<Box<str>>,
-    /// The concept text of `Medication.code`.
-    pub(super) text: Option<Box<str>>,
+    /// `fullUrl`, `id` and text, one after the other.
+    strings: Box<str>,
+    /// The lengths of `fullUrl` and `id` in `strings`; `u32::MAX` when absent.
+    lens: [u32; 2],
+    has_text: bool,
 }
 
-/// The first Medication with a key, and whether a later one has the same key.
+const ABSENT: u32 = u32::MAX;
+
+impl Med {
+    fn part(&self, i: usize) -> Option<&str> {
+        let [u, d] = self.lens;
+        let len = |l: u32| if l == ABSENT { 0 } else { l as usize };
+        let (start, end, present) = match i {
+            0 => (0, len(u), u != ABSENT),
+            1 => (len(u), len(u) + len(d), d != ABSENT),
+            _ => (len(u) + len(d), self.strings.len(), self.has_text),
+        };
+        if !present {
+            return None;
+        }
+        self.strings.get(start..end)
+    }
+    fn full_url(&self) -> Option<&str> {
+        self.part(0)
+    }
+    fn id(&self) -> Option<&str> {
+        self.part(1)
+    }
+    /// The concept text of `Medication.code`.
+    pub(super) fn text(&self) -> Option<&str> {
+        self.part(2)
+    }
+}
+
+/// The first Medication with a key (its index), and in the top bit whether a later one has the
+/// same key.
 #[derive(Clone, Copy)]
-struct Slot {
-    first: usize,
-    shared: bool,
+struct Slot(u32);
+
+const SHARED: u32 = 1 << 31;
+
+impl Slot {
+    fn first(self) -> usize {
+        (self.0 & !SHARED) as usize
+    }
+    fn shared(self) -> bool {
+        self.0 & SHARED != 0
+    }
 }
 
 /// The index's three key kinds, in the rule's priority order.
@@ -58,6 +96,8 @@ pub(super) struct MedIndex {
     type_id: HashMap<u64, Slot>,
     /// Lookups answered by the full scan (hash collisions); for tests.
     scans: usize,
+    /// Some Medications are not indexed (more than 2^31): every lookup scans.
+    unindexed: bool,
 }
 
 /// The UUID of a `fullUrl` (`urn:uuid:X` or a bare UUID).
@@ -75,8 +115,8 @@ impl Med {
     /// The `Type/id` pairs a reference can name this Medication by.
     fn type_ids(&self) -> [Option<(&str, &str)>; 2] {
         [
-            self.id.as_deref().map(|id| ("Medication", id)),
-            self.full_url.as_deref().and_then(tail_of),
+            self.id().map(|id| ("Medication", id)),
+            self.full_url().and_then(tail_of),
         ]
     }
 }
@@ -112,10 +152,9 @@ impl MedIndex {
             return false;
         };
         match (kind, parts) {
-            (Kind::FullUrl, [u]) => m.full_url.as_deref() == Some(*u),
+            (Kind::FullUrl, [u]) => m.full_url() == Some(*u),
             (Kind::Uuid, [u]) => m
-                .full_url
-                .as_deref()
+                .full_url()
                 .and_then(uuid_of)
                 .is_some_and(|v| v.eq_ignore_ascii_case(u)),
             (Kind::TypeId, [t, i]) => m.type_ids().into_iter().flatten().any(|p| p == (*t, *i)),
@@ -128,22 +167,10 @@ impl MedIndex {
         let existing = self.map(kind).get(&h).copied();
         match existing {
             None => {
-                self.map(kind).insert(
-                    h,
-                    Slot {
-                        first: i,
-                        shared: false,
-                    },
-                );
+                self.map(kind).insert(h, Slot(i as u32));
             }
-            Some(slot) if slot.first != i && self.has_key(slot.first, kind, parts) => {
-                self.map(kind).insert(
-                    h,
-                    Slot {
-                        first: slot.first,
-                        shared: true,
-                    },
-                );
+            Some(slot) if slot.first() != i && self.has_key(slot.first(), kind, parts) => {
+                self.map(kind).insert(h, Slot(slot.0 | SHARED));
             }
             // The same Medication again (both `Type/id` forms agree), or a hash collision: the
             // lookup confirms and falls back to a scan.
@@ -160,12 +187,31 @@ impl MedIndex {
         text: Option<&str>,
     ) {
         let i = self.meds.len();
+        // Indexes fit the 31 bits of a slot; past 2^31 Medications (far beyond any reader cap)
+        // more are kept but not indexed, and found by the scan.
+        let indexed = i < SHARED as usize;
+        let len = |s: Option<&str>| match s {
+            Some(s) => u32::try_from(s.len()).ok().filter(|&l| l != ABSENT),
+            None => Some(ABSENT),
+        };
+        let (Some(url_len), Some(id_len)) = (len(full_url), len(id)) else {
+            // A fullUrl or id of 4 GiB cannot be read (the entry cap is far below).
+            return;
+        };
+        let mut strings = String::with_capacity(
+            full_url.map_or(0, str::len) + id.map_or(0, str::len) + text.map_or(0, str::len),
+        );
+        strings.extend([full_url, id, text].into_iter().flatten());
         self.meds.push(Med {
             key,
-            full_url: full_url.map(Box::from),
-            id: id.map(Box::from),
-            text: text.map(Box::from),
+            strings: strings.into_boxed_str(),
+            lens: [url_len, id_len],
+            has_text: text.is_some(),
         });
+        if !indexed {
+            self.unindexed = true;
+            return;
+        }
         if let Some(u) = full_url {
             self.insert_key(i, Kind::FullUrl, &[u]);
             if let Some(uuid) = uuid_of(u) {
@@ -189,6 +235,9 @@ impl MedIndex {
     /// Resolves a medication reference (not `#id`, not empty) by the rule of
     /// `ocean_model::Bundle::resolve_entry`.
     pub(super) fn resolve(&mut self, reference: &str) -> Option<Resolved<'_>> {
+        if self.unindexed {
+            return self.scan(reference);
+        }
         let parsed = ParsedReference::parse(reference);
         let uuid = parsed.uuid();
         let type_id = parsed.resource_type().zip(parsed.id());
@@ -212,20 +261,14 @@ impl MedIndex {
             let Some(slot) = self.map(kind).get(&h).copied() else {
                 continue;
             };
-            let confirmed = self.meds.get(slot.first).is_some_and(|m| {
-                reference_matches(
-                    reference,
-                    m.full_url.as_deref(),
-                    Some("Medication"),
-                    m.id.as_deref(),
-                )
-                .is_some()
+            let confirmed = self.meds.get(slot.first()).is_some_and(|m| {
+                reference_matches(reference, m.full_url(), Some("Medication"), m.id()).is_some()
             });
             if !confirmed {
                 return self.scan(reference);
             }
-            ambiguous |= slot.shared || found.is_some_and(|f| f != slot.first);
-            found = found.or(Some(slot.first));
+            ambiguous |= slot.shared() || found.is_some_and(|f| f != slot.first());
+            found = found.or(Some(slot.first()));
         }
         let med = self.meds.get(found?)?;
         Some(Resolved { med, ambiguous })
@@ -237,12 +280,8 @@ impl MedIndex {
         let mut best: Option<(ocean_model::bundle::MatchStep, usize)> = None;
         let mut matches = 0usize;
         for (i, m) in self.meds.iter().enumerate() {
-            let Some(step) = reference_matches(
-                reference,
-                m.full_url.as_deref(),
-                Some("Medication"),
-                m.id.as_deref(),
-            ) else {
+            let Some(step) = reference_matches(reference, m.full_url(), Some("Medication"), m.id())
+            else {
                 continue;
             };
             matches += 1;
@@ -273,7 +312,7 @@ mod tests {
 
     fn text(x: &mut MedIndex, r: &str) -> Option<(String, bool)> {
         x.resolve(r)
-            .map(|m| (m.med.text.as_deref().unwrap_or("").to_owned(), m.ambiguous))
+            .map(|m| (m.med.text().unwrap_or("").to_owned(), m.ambiguous))
     }
 
     #[test]
