@@ -178,10 +178,12 @@ fn reserve_within(out: &mut Vec<u8>, more: usize, limit: usize) -> Result<(), Ex
     Ok(())
 }
 
-/// Names the entry in a `TooLarge` error.
-fn at_entry(mut e: ExtractError, index: usize) -> ExtractError {
+/// Names the entry in a `TooLarge` error, and where it starts.
+fn at_entry(mut e: ExtractError, index: usize, line: usize, column: usize) -> ExtractError {
     if let ExtractErrorKind::TooLarge { entry, .. } = &mut e.kind {
         *entry = Some(index);
+        e.line = line;
+        e.column = column;
     }
     e
 }
@@ -249,12 +251,19 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
         let mut rest = Vec::new();
         let (l, c) = (sc.line, sc.col);
         let limit = sink.max_entry_bytes();
-        let mut capped = std::io::Read::take(&mut sc.r, (limit as u64).saturating_add(1));
-        if std::io::Read::read_to_end(&mut capped, &mut rest).is_err() {
-            return Err(sc.io());
-        }
-        if rest.len() > limit {
-            return Err(err(ExtractErrorKind::TooLarge { entry: None, limit }, l, c));
+        loop {
+            let chunk = match sc.r.fill_buf() {
+                Ok([]) => break,
+                Ok(chunk) => chunk,
+                Err(_) => return Err(sc.io()),
+            };
+            let n = chunk.len();
+            reserve_within(&mut rest, n, limit).map_err(|mut e| {
+                (e.line, e.column) = (l, c);
+                e
+            })?;
+            rest.extend_from_slice(chunk);
+            sc.r.consume(n);
         }
         let text = utf8(&rest, l, c)?;
         let mut de = serde_json::Deserializer::from_str(text);
@@ -336,8 +345,9 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
         };
         sc.read_value(&mut value, room).map_err(|mut e| {
             // The limit is on the whole resource, whatever room was left.
-            if let ExtractErrorKind::TooLarge { limit: l, .. } = &mut e.kind {
-                *l = limit;
+            if let ExtractErrorKind::TooLarge { limit: max, .. } = &mut e.kind {
+                *max = limit;
+                (e.line, e.column) = (l, c);
             }
             e
         })?;
@@ -432,7 +442,7 @@ fn read_entries<K: Sink + ?Sized, R: BufRead>(
         value.clear();
         let (l, c) = (sc.line, sc.col);
         sc.read_value(value, limit)
-            .map_err(|e| at_entry(e, index))?;
+            .map_err(|e| at_entry(e, index, l, c))?;
         run(
             EntrySeed {
                 sink: &mut *sink,

@@ -148,6 +148,7 @@ fn reader_input_past_the_entry_cap_is_an_error_naming_the_entry() {
             limit: 1000
         }
     );
+    assert!(e.line == 1 && e.column > 1, "{e:?}");
     let text = e.to_string();
     assert!(
         text.contains("Bundle.entry[2]") && text.contains("1000"),
@@ -175,6 +176,12 @@ fn reader_input_past_the_entry_cap_is_an_error_naming_the_entry() {
     .unwrap();
     assert!(matches!(
         extract_reader(&meta[..], &rules).unwrap_err().kind,
+        ExtractErrorKind::TooLarge { entry: None, .. }
+    ));
+    // A top-level value that is not an object is not read past the cap either.
+    let string = format!("\"{big}\"");
+    assert!(matches!(
+        extract_reader(string.as_bytes(), &rules).unwrap_err().kind,
         ExtractErrorKind::TooLarge { entry: None, .. }
     ));
     // Under the cap, the same top-level resource is read as it always was.
