@@ -79,13 +79,18 @@ fn dispatch<'de, A: MapAccess<'de>>(
     })
 }
 
-/// What `contained` items and references are peeked for.
+/// What a `contained` item is peeked for.
 #[derive(serde::Deserialize)]
 struct Peek<'a> {
     #[serde(borrow, rename = "resourceType")]
     resource_type: Option<Cow<'a, str>>,
     #[serde(borrow)]
     id: Option<Cow<'a, str>>,
+}
+
+/// What `medicationReference` is peeked for.
+#[derive(serde::Deserialize)]
+struct RefPeek<'a> {
     #[serde(borrow)]
     reference: Option<Cow<'a, str>>,
 }
@@ -100,7 +105,7 @@ fn write_contained(obj: &mut ObjectWriter, contained: &RawValue, med_ref: Option
         return;
     };
     let wanted = med_ref
-        .and_then(|r| serde_json::from_str::<Peek<'_>>(r.get()).ok())
+        .and_then(|r| serde_json::from_str::<RefPeek<'_>>(r.get()).ok())
         .and_then(|p| p.reference)
         .and_then(|r| r.trim().strip_prefix('#').map(|id| id.trim().to_owned()));
     let Some(wanted) = wanted else {

@@ -308,3 +308,23 @@ fn ambiguous_medication_reference_is_reported() {
     assert_eq!(out.keyword("@ptCpp.rx"), Some("Only"));
     assert!(!has(&out, FindingCode::DuplicateResource));
 }
+
+/// Only the contained Medication a statement names is read; other contained resources are
+/// skipped unread (issue 18: 500k contained resources were all built into a model).
+#[test]
+fn only_the_named_contained_medication_is_read() {
+    let statement = json!({"resource":ms("active", json!({
+        "contained":[
+            {"resourceType":"Medication","id":"m1","code":{"text":"One"}},
+            {"resourceType":"Observation","id":"o","status":17},
+            {"resourceType":"Medication","id":"m2","code":{"text":"Two"}}],
+        "medicationReference":{"reference":"#m2"}}))});
+    let out = extract(&entries_bundle([statement])).unwrap();
+    assert_eq!(out.keyword("@ptCpp.rx"), Some("Two"));
+    assert!(!has(&out, FindingCode::ResourceInvalid));
+    // A Condition's contained resources are not read: an invalid one does not hide it.
+    let condition = json!({"resource":{"resourceType":"Condition","code":{"text":"Asthma"},
+        "contained":[{"resourceType":"Observation","status":17}]}});
+    let out = extract(&entries_bundle([condition])).unwrap();
+    assert_eq!(out.keyword("@ptCpp.prob"), Some("Asthma"));
+}
