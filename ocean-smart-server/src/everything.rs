@@ -1,0 +1,320 @@
+//! `GET {base}/fhir/Patient/{id}/$everything`: one `searchset` Bundle, written while the
+//! vendor's [`crate::PatientSource`] stream is read, never held whole in memory.
+//!
+//! # What is written
+//! `{"resourceType":"Bundle","type":"searchset","entry":[…]}`, each entry
+//! `{"fullUrl":"{FHIR base}/{type}/{id}","resource":…,"search":{"mode":"match"}}` with the
+//! resource bytes exactly as the source gave them. No `total` (unknown until the end) and no
+//! `next` link: Ocean's paging is unconfirmed, so the Bundle is complete.
+//!
+//! # Which resources
+//! After the access rule of [`crate::resource`], the first item must be the Patient `{id}`
+//! (else HTTP 500, nothing sent). Each later item is kept when all hold:
+//! - `_type` and `_since` (`ocean_smart::everything::EverythingParams::includes`; a resource
+//!   without `meta.lastUpdated` passes `_since`);
+//! - the granted scopes fully grant searching its type;
+//! - with [`crate::ServerConfig::ocean_types_only`], Ocean processes its type
+//!   (`ocean_smart::everything::is_processed`). Pruning to the exact entries Ocean's keywords
+//!   use (`ocean_keywords::prune`) needs the whole Bundle at once, so it is not done here.
+//!
+//! `_count` caps the number of entries (the Patient included); the source is then no longer
+//! read. `start` and `end` go to the source, which alone knows which date of a resource is in
+//! the care period. An invalid parameter is HTTP 400 before anything is read.
+//!
+//! # Failures while streaming
+//! Once the status line is sent, a failure (the source's error, an item that is not a JSON
+//! object with `resourceType`) cannot become an error status: the connection is closed
+//! without the closing `]}`, so the client sees invalid JSON rather than a complete-looking
+//! Bundle with data missing. It is logged.
+//!
+//! # Report
+//! Each request logs one line at its end (`tracing`, target `ocean_smart_server::everything`):
+//! patient id, entries written, items dropped, bytes, milliseconds, and whether it completed.
+//! No resource content.
+
+use std::borrow::Cow;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use futures_util::StreamExt as _;
+use ocean_smart::ScopeSet;
+use ocean_smart::everything::{EverythingParams, is_processed};
+use ocean_smart::scope::{Grant, Interaction};
+use serde::Deserialize;
+
+use crate::oauth::operation_outcome;
+use crate::resource::{authorize_patient, fhir_json};
+use crate::server::SmartServer;
+use crate::vendor::{ResourceStream, SourceError, SourceItem};
+
+/// The members of a resource the server looks at.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ResourceHead<'a> {
+    #[serde(rename = "resourceType", borrow)]
+    pub(crate) resource_type: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub(crate) id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    meta: Option<MetaHead<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MetaHead<'a> {
+    #[serde(rename = "lastUpdated", default, borrow)]
+    last_updated: Option<Cow<'a, str>>,
+}
+
+impl<'a> ResourceHead<'a> {
+    /// Reads (and so validates) one resource's JSON; `None` if it is not a JSON object with a
+    /// string `resourceType`.
+    pub(crate) fn read(json: &'a [u8]) -> Option<Self> {
+        serde_json::from_slice(json).ok()
+    }
+
+    fn last_updated(&self) -> Option<time::OffsetDateTime> {
+        let text = self.meta.as_ref()?.last_updated.as_deref()?;
+        ocean_model::DateTime::instant_of(text)
+    }
+}
+
+/// Which items are kept (module rules), with the per-type scope decision cached.
+struct Filter {
+    params: EverythingParams,
+    scopes: ScopeSet,
+    ocean_only: bool,
+    decided: Vec<(String, bool)>,
+}
+
+impl Filter {
+    fn keep(&mut self, head: &ResourceHead<'_>) -> bool {
+        let t = head.resource_type.as_ref();
+        let by_type = match self.decided.iter().find(|(name, _)| name == t) {
+            Some((_, keep)) => *keep,
+            None => {
+                let keep = (!self.ocean_only || is_processed(t))
+                    && self.scopes.grant(t, Interaction::Search, true) == Grant::Full;
+                self.decided.push((t.to_owned(), keep));
+                keep
+            }
+        };
+        by_type && self.params.includes(t, head.last_updated())
+    }
+}
+
+/// The per-request report (module docs), logged when the body ends or is dropped.
+struct Report {
+    patient: String,
+    entries: u64,
+    dropped: u64,
+    bytes: u64,
+    started: Instant,
+    completed: bool,
+    truncated: bool,
+}
+
+impl Drop for Report {
+    fn drop(&mut self) {
+        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        if self.completed {
+            tracing::info!(
+                patient = %self.patient, entries = self.entries, dropped = self.dropped,
+                bytes = self.bytes, ms, truncated_by_count = self.truncated,
+                "$everything served"
+            );
+        } else {
+            tracing::warn!(
+                patient = %self.patient, entries = self.entries, dropped = self.dropped,
+                bytes = self.bytes, ms,
+                "$everything ended early (client gone or source failed)"
+            );
+        }
+    }
+}
+
+enum Phase {
+    Open(SourceItem),
+    Entries,
+    Done,
+}
+
+struct Writer {
+    source: ResourceStream,
+    filter: Filter,
+    base: String,
+    limit: Option<u64>,
+    report: Report,
+    phase: Phase,
+}
+
+fn entry(base: &str, head: &ResourceHead<'_>, item: &SourceItem, first: bool) -> Bytes {
+    let json = &item.json;
+    let mut out = Vec::with_capacity(json.len() + base.len() + 96);
+    if !first {
+        out.push(b',');
+    }
+    out.push(b'{');
+    let url = match (&item.full_url, &head.id) {
+        (Some(u), _) => Some(u.clone()),
+        (None, Some(id)) => Some(format!("{base}/{}/{id}", head.resource_type)),
+        (None, None) => None,
+    };
+    if let Some(url) = url {
+        // A JSON string, escaped: ids and URLs are not trusted to be clean.
+        if let Ok(quoted) = serde_json::to_string(&url) {
+            out.extend_from_slice(b"\"fullUrl\":");
+            out.extend_from_slice(quoted.as_bytes());
+            out.push(b',');
+        }
+    }
+    out.extend_from_slice(b"\"resource\":");
+    out.extend_from_slice(json);
+    out.extend_from_slice(br#","search":{"mode":"match"}}"#);
+    Bytes::from(out)
+}
+
+const OPEN: &[u8] = br#"{"resourceType":"Bundle","type":"searchset","entry":["#;
+const CLOSE: &[u8] = b"]}";
+
+impl Writer {
+    /// The next chunk of the body, `None` at the end.
+    async fn next_chunk(&mut self) -> Option<Result<Bytes, SourceError>> {
+        loop {
+            match std::mem::replace(&mut self.phase, Phase::Done) {
+                Phase::Done => return None,
+                Phase::Open(patient) => {
+                    self.phase = Phase::Entries;
+                    let head = ResourceHead::read(&patient.json)?;
+                    let e = entry(&self.base, &head, &patient, true);
+                    let mut out = Vec::with_capacity(OPEN.len() + e.len());
+                    out.extend_from_slice(OPEN);
+                    out.extend_from_slice(&e);
+                    self.report.entries = 1;
+                    return Some(Ok(self.count(Bytes::from(out))));
+                }
+                Phase::Entries => {}
+            }
+            if self.limit.is_some_and(|l| self.report.entries >= l) {
+                self.report.truncated = true;
+                return Some(Ok(self.close()));
+            }
+            match self.source.next().await {
+                None => return Some(Ok(self.close())),
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, patient = %self.report.patient, "$everything source failed mid-stream");
+                    return Some(Err(e));
+                }
+                Some(Ok(item)) => {
+                    let Some(head) = ResourceHead::read(&item.json) else {
+                        tracing::error!(patient = %self.report.patient, "$everything source yielded an item that is not a resource");
+                        return Some(Err(SourceError(Cow::Borrowed(
+                            "item is not a JSON resource",
+                        ))));
+                    };
+                    self.phase = Phase::Entries;
+                    if self.filter.keep(&head) {
+                        self.report.entries += 1;
+                        let e = entry(&self.base, &head, &item, false);
+                        return Some(Ok(self.count(e)));
+                    }
+                    self.report.dropped += 1;
+                }
+            }
+        }
+    }
+
+    fn close(&mut self) -> Bytes {
+        self.phase = Phase::Done;
+        self.report.completed = true;
+        self.count(Bytes::from_static(CLOSE))
+    }
+
+    fn count(&mut self, b: Bytes) -> Bytes {
+        self.report.bytes += u64::try_from(b.len()).unwrap_or(u64::MAX);
+        b
+    }
+}
+
+pub(crate) async fn everything(
+    State(s): State<SmartServer>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let started = Instant::now();
+    let scopes = match authorize_patient(&s, &headers, &id).await {
+        Ok(sc) => sc,
+        Err(r) => return r,
+    };
+    let params = match EverythingParams::parse(query.as_deref().unwrap_or_default()) {
+        Ok(p) => p,
+        Err(e) => {
+            return operation_outcome(StatusCode::BAD_REQUEST, "invalid", &e.to_string());
+        }
+    };
+    let inner = &s.inner;
+    let mut source = match inner.source.everything(&id, &params).await {
+        Ok(Some(st)) => st,
+        Ok(None) => {
+            return operation_outcome(StatusCode::NOT_FOUND, "not-found", "no such Patient");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, patient = %id, "$everything source failed");
+            return operation_outcome(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "exception",
+                "patient source failed",
+            );
+        }
+    };
+    let first = match source.next().await {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => {
+            tracing::error!(error = %e, patient = %id, "$everything source failed");
+            return operation_outcome(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "exception",
+                "patient source failed",
+            );
+        }
+        None => SourceItem::from(Bytes::new()),
+    };
+    let is_patient = ResourceHead::read(&first.json)
+        .is_some_and(|h| h.resource_type == "Patient" && h.id.as_deref() == Some(id.as_str()));
+    if !is_patient {
+        tracing::error!(patient = %id, "$everything source did not yield the Patient first");
+        return operation_outcome(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "exception",
+            "patient source did not yield the Patient first",
+        );
+    }
+    let writer = Writer {
+        source,
+        filter: Filter {
+            params: params.clone(),
+            scopes,
+            ocean_only: inner.config.ocean_types_only,
+            decided: Vec::new(),
+        },
+        base: inner.config.fhir_base().trim_end_matches('/').to_owned(),
+        limit: params.count().map(u64::from),
+        report: Report {
+            patient: id,
+            entries: 0,
+            dropped: 0,
+            bytes: 0,
+            started,
+            completed: false,
+            truncated: false,
+        },
+        phase: Phase::Open(first),
+    };
+    let body = futures_util::stream::unfold(writer, |mut w| async move {
+        w.next_chunk().await.map(|chunk| (chunk, w))
+    });
+    fhir_json(StatusCode::OK, Body::from_stream(body))
+}

@@ -1,0 +1,207 @@
+//! [`SmartServer`]: the configuration, keys, store and vendor traits together; its axum
+//! [`Router`]; the launch step ([`SmartServer::create_launch`]); the discovery documents and
+//! the JWKS.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use ocean_smart::LaunchContext;
+use ocean_smart::discovery::{OpenIdConfiguration, SmartConfiguration};
+use ocean_smart::launch::{LaunchError, LaunchId, LaunchSession};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::config::ServerConfig;
+use crate::keys::SigningKeys;
+use crate::records::StoredContext;
+use crate::secrets::{RandomError, hash_token, random_token};
+use crate::store::{Record, RecordKind, Store, StoreError};
+use crate::vendor::{PatientSource, UserAuthenticator};
+
+/// The SMART authorization server and FHIR endpoints for Ocean. Cheap to clone (shared
+/// state).
+#[derive(Clone)]
+pub struct SmartServer {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: ServerConfig,
+    pub(crate) keys: SigningKeys,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) auth: Arc<dyn UserAuthenticator>,
+    pub(crate) source: Arc<dyn PatientSource>,
+    pub(crate) smart: SmartConfiguration,
+    pub(crate) openid: OpenIdConfiguration,
+}
+
+impl std::fmt::Debug for SmartServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmartServer")
+            .field("fhir_base", &self.inner.config.fhir_base())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A launch made by [`SmartServer::create_launch`]: open `url` in the user's browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    /// Ocean's launch URL with `iss` and the single-use `launch` id.
+    pub url: String,
+    /// When the launch id stops working.
+    pub expires_at: OffsetDateTime,
+}
+
+/// Why a launch could not be made. Carries no id.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CreateLaunchError {
+    /// The site's launch configuration has an error, or no action for the scenario.
+    #[error(transparent)]
+    Config(#[from] LaunchError),
+    /// No random id could be made.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The context could not be written.
+    #[error("launch context could not be serialized")]
+    Serialize,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct StoredLaunch {
+    pub(crate) context: StoredContext,
+    pub(crate) created_at: i64,
+    pub(crate) ttl: i64,
+}
+
+impl StoredLaunch {
+    /// The session under `launch_id`, as `ocean_smart` checks it.
+    pub(crate) fn session(&self, launch_id: &str) -> Option<LaunchSession> {
+        let context = self.context.to_context()?;
+        let created = OffsetDateTime::from_unix_timestamp(self.created_at).ok()?;
+        Some(
+            LaunchSession::new(LaunchId::new(launch_id).ok()?, context, created)
+                .with_ttl(time::Duration::seconds(self.ttl)),
+        )
+    }
+}
+
+impl SmartServer {
+    /// The server. The discovery documents are built here from `config.pos`, with the
+    /// signing algorithms of `keys`.
+    pub fn new(
+        config: ServerConfig,
+        keys: SigningKeys,
+        store: impl Store,
+        auth: impl UserAuthenticator,
+        source: impl PatientSource,
+    ) -> Self {
+        let mut pos = config.pos.clone();
+        pos.signing_algs = keys.algs();
+        let smart = pos.smart_configuration();
+        let openid = pos.openid_configuration();
+        let mut config = config;
+        config.pos = pos;
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                keys,
+                store: Arc::new(store),
+                auth: Arc::new(auth),
+                source: Arc::new(source),
+                smart,
+                openid,
+            }),
+        }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// Step 1: stores the launch context (single-use, expiring after the launch lifetime) and
+    /// returns Ocean's launch URL for it.
+    pub async fn create_launch(&self, context: LaunchContext) -> Result<Launch, CreateLaunchError> {
+        let now = OffsetDateTime::now_utc();
+        let ttl = self.inner.config.lifetimes.launch;
+        let id = random_token()?;
+        let session = LaunchSession::new(LaunchId::new(id.as_str())?, context, now).with_ttl(ttl);
+        let url = self.inner.config.launch.launch_url(&session)?;
+        let stored = StoredLaunch {
+            context: StoredContext::from_context(session.context()),
+            created_at: now.unix_timestamp(),
+            ttl: ttl.whole_seconds(),
+        };
+        let value = serde_json::to_string(&stored).map_err(|_| CreateLaunchError::Serialize)?;
+        let expires_at = session.expires_at();
+        self.inner
+            .store
+            .put(
+                RecordKind::Launch,
+                &hash_token(&id),
+                Record {
+                    expires_at: expires_at.unix_timestamp(),
+                    value,
+                },
+            )
+            .await?;
+        tracing::info!(
+            scenario = %session.context().scenario().kind(),
+            ttl_s = ttl.whole_seconds(),
+            "smart launch created"
+        );
+        Ok(Launch { url, expires_at })
+    }
+
+    /// The routes (module docs of [`crate::config`] for the paths), with this server as
+    /// state. Merge it into the POS's axum app; serve it over https in production.
+    pub fn router(&self) -> Router {
+        let p = self.inner.config.path_prefix();
+        Router::new()
+            .route(
+                &format!("{p}/fhir/.well-known/smart-configuration"),
+                get(smart_configuration),
+            )
+            .route(
+                &format!("{p}/fhir/.well-known/openid-configuration"),
+                get(openid_configuration),
+            )
+            .route(&format!("{p}/auth/jwks"), get(jwks))
+            .route(
+                &format!("{p}/auth/authorize"),
+                get(crate::authorize::authorize).post(crate::authorize::authorize),
+            )
+            .route(
+                &format!("{p}/auth/token"),
+                axum::routing::post(crate::token::token),
+            )
+            .route(
+                &format!("{p}/fhir/Patient/{{id}}"),
+                get(crate::resource::read_patient),
+            )
+            .route(
+                &format!("{p}/fhir/Patient/{{id}}/$everything"),
+                get(crate::everything::everything),
+            )
+            .with_state(self.clone())
+    }
+}
+
+async fn smart_configuration(State(s): State<SmartServer>) -> Response {
+    axum::Json(&s.inner.smart).into_response()
+}
+
+async fn openid_configuration(State(s): State<SmartServer>) -> Response {
+    axum::Json(&s.inner.openid).into_response()
+}
+
+async fn jwks(State(s): State<SmartServer>) -> Response {
+    axum::Json(s.inner.keys.jwks()).into_response()
+}
