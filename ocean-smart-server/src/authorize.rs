@@ -21,9 +21,9 @@ use ocean_smart::query::QueryBuilder;
 use time::OffsetDateTime;
 
 use crate::oauth::{OAuthError, redirect};
-use crate::records::{StoredContext, StoredGrant};
+use crate::records::{StoredContext, StoredGrant, StoredLaunch};
 use crate::secrets::{hash_token, random_token};
-use crate::server::{SmartServer, StoredLaunch};
+use crate::server::SmartServer;
 use crate::store::{Record, RecordKind};
 use crate::vendor::AuthOutcome;
 

@@ -44,42 +44,12 @@ use futures_util::StreamExt as _;
 use ocean_smart::ScopeSet;
 use ocean_smart::everything::{EverythingParams, is_processed};
 use ocean_smart::scope::{Grant, Interaction};
-use serde::Deserialize;
 
+use crate::head::ResourceHead;
 use crate::oauth::operation_outcome;
 use crate::resource::{authorize_patient, fhir_json};
 use crate::server::SmartServer;
 use crate::vendor::{ResourceStream, SourceError, SourceItem};
-
-/// The members of a resource the server looks at.
-#[derive(Debug, Deserialize)]
-pub(crate) struct ResourceHead<'a> {
-    #[serde(rename = "resourceType", borrow)]
-    pub(crate) resource_type: Cow<'a, str>,
-    #[serde(default, borrow)]
-    pub(crate) id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    meta: Option<MetaHead<'a>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct MetaHead<'a> {
-    #[serde(rename = "lastUpdated", default, borrow)]
-    last_updated: Option<Cow<'a, str>>,
-}
-
-impl<'a> ResourceHead<'a> {
-    /// Reads (and so validates) one resource's JSON; `None` if it is not a JSON object with a
-    /// string `resourceType`.
-    pub(crate) fn read(json: &'a [u8]) -> Option<Self> {
-        serde_json::from_slice(json).ok()
-    }
-
-    fn last_updated(&self) -> Option<time::OffsetDateTime> {
-        let text = self.meta.as_ref()?.last_updated.as_deref()?;
-        ocean_model::DateTime::instant_of(text)
-    }
-}
 
 /// Which items are kept (module rules), with the per-type scope decision cached.
 struct Filter {

@@ -85,10 +85,12 @@
 pub mod authorize;
 pub mod config;
 pub mod everything;
+mod head;
 pub mod keys;
 mod oauth;
 mod records;
 pub mod resource;
+pub mod routes;
 pub mod secrets;
 pub mod server;
 pub mod store;

@@ -1,9 +1,12 @@
-//! The JSON values this crate keeps in the [`crate::store::Store`]: a launch context, and the
+//! The JSON values this crate keeps in the [`crate::store::Store`]: a launch, and the
 //! grant behind a code, an access token or a refresh token.
 
-use ocean_smart::launch::{FhirUser, LaunchContext, PosReferralId, ScenarioKind};
+use ocean_smart::launch::{
+    FhirUser, LaunchContext, LaunchId, LaunchSession, PosReferralId, ScenarioKind,
+};
 use ocean_smart::{Scenario, ScopeSet};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 /// A [`LaunchContext`] as stored: the scenario and the ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +74,26 @@ impl StoredContext {
 
     pub(crate) fn patient(&self) -> Option<&str> {
         self.patient.as_deref()
+    }
+}
+
+/// A launch as stored: the context and when it was made.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct StoredLaunch {
+    pub(crate) context: StoredContext,
+    pub(crate) created_at: i64,
+    pub(crate) ttl: i64,
+}
+
+impl StoredLaunch {
+    /// The session under `launch_id`, as `ocean_smart` checks it.
+    pub(crate) fn session(&self, launch_id: &str) -> Option<LaunchSession> {
+        let context = self.context.to_context()?;
+        let created = OffsetDateTime::from_unix_timestamp(self.created_at).ok()?;
+        Some(
+            LaunchSession::new(LaunchId::new(launch_id).ok()?, context, created)
+                .with_ttl(time::Duration::seconds(self.ttl)),
+        )
     }
 }
 

@@ -1,22 +1,16 @@
-//! [`SmartServer`]: the configuration, keys, store and vendor traits together; its axum
-//! [`Router`]; the launch step ([`SmartServer::create_launch`]); the discovery documents and
-//! the JWKS.
+//! [`SmartServer`]: the configuration, keys, store and vendor traits together, and the launch
+//! step ([`SmartServer::create_launch`]). Its routes are in [`crate::routes`].
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use ocean_smart::LaunchContext;
 use ocean_smart::discovery::{OpenIdConfiguration, SmartConfiguration};
 use ocean_smart::launch::{LaunchError, LaunchId, LaunchSession};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::config::ServerConfig;
 use crate::keys::SigningKeys;
-use crate::records::StoredContext;
+use crate::records::{StoredContext, StoredLaunch};
 use crate::secrets::{RandomError, hash_token, random_token};
 use crate::store::{Record, RecordKind, Store, StoreError};
 use crate::vendor::{PatientSource, UserAuthenticator};
@@ -71,25 +65,6 @@ pub enum CreateLaunchError {
     /// The context could not be written.
     #[error("launch context could not be serialized")]
     Serialize,
-}
-
-#[derive(Serialize, Deserialize)]
-pub(crate) struct StoredLaunch {
-    pub(crate) context: StoredContext,
-    pub(crate) created_at: i64,
-    pub(crate) ttl: i64,
-}
-
-impl StoredLaunch {
-    /// The session under `launch_id`, as `ocean_smart` checks it.
-    pub(crate) fn session(&self, launch_id: &str) -> Option<LaunchSession> {
-        let context = self.context.to_context()?;
-        let created = OffsetDateTime::from_unix_timestamp(self.created_at).ok()?;
-        Some(
-            LaunchSession::new(LaunchId::new(launch_id).ok()?, context, created)
-                .with_ttl(time::Duration::seconds(self.ttl)),
-        )
-    }
 }
 
 impl SmartServer {
@@ -159,49 +134,4 @@ impl SmartServer {
         );
         Ok(Launch { url, expires_at })
     }
-
-    /// The routes (module docs of [`crate::config`] for the paths), with this server as
-    /// state. Merge it into the POS's axum app; serve it over https in production.
-    pub fn router(&self) -> Router {
-        let p = self.inner.config.path_prefix();
-        Router::new()
-            .route(
-                &format!("{p}/fhir/.well-known/smart-configuration"),
-                get(smart_configuration),
-            )
-            .route(
-                &format!("{p}/fhir/.well-known/openid-configuration"),
-                get(openid_configuration),
-            )
-            .route(&format!("{p}/auth/jwks"), get(jwks))
-            .route(
-                &format!("{p}/auth/authorize"),
-                get(crate::authorize::authorize).post(crate::authorize::authorize),
-            )
-            .route(
-                &format!("{p}/auth/token"),
-                axum::routing::post(crate::token::token),
-            )
-            .route(
-                &format!("{p}/fhir/Patient/{{id}}"),
-                get(crate::resource::read_patient),
-            )
-            .route(
-                &format!("{p}/fhir/Patient/{{id}}/$everything"),
-                get(crate::everything::everything),
-            )
-            .with_state(self.clone())
-    }
-}
-
-async fn smart_configuration(State(s): State<SmartServer>) -> Response {
-    axum::Json(&s.inner.smart).into_response()
-}
-
-async fn openid_configuration(State(s): State<SmartServer>) -> Response {
-    axum::Json(&s.inner.openid).into_response()
-}
-
-async fn jwks(State(s): State<SmartServer>) -> Response {
-    axum::Json(s.inner.keys.jwks()).into_response()
 }

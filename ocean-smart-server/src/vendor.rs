@@ -190,7 +190,7 @@ impl BundleSource {
             .into_iter()
             .filter_map(|e| Some((e.resource?, e.full_url)))
         {
-            let head = crate::everything::ResourceHead::read(r.get().as_bytes());
+            let head = crate::head::ResourceHead::read(r.get().as_bytes());
             let bytes = SourceItem {
                 json: Bytes::copy_from_slice(r.get().as_bytes()),
                 full_url,
