@@ -15,3 +15,8 @@ pub use ocean_keywords as keywords;
 
 /// SMART on FHIR contextual launch into Ocean (`ocean-smart`).
 pub use ocean_smart as smart;
+
+/// The SMART authorization server and `$everything` endpoint (`ocean-smart-server`, feature
+/// `smart-server`).
+#[cfg(feature = "smart-server")]
+pub use ocean_smart_server as smart_server;
