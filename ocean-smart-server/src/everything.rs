@@ -288,3 +288,197 @@ pub(crate) async fn everything(
     });
     fhir_json(StatusCode::OK, Body::from_stream(body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    const TYPES: [&str; 4] = ["Observation", "Condition", "Encounter", "Claim"];
+    const SCOPES: [&str; 3] = [
+        "patient/*.read",
+        "patient/Patient.read patient/Observation.rs",
+        "user/*.read patient/Condition.read",
+    ];
+
+    #[derive(Debug, Clone)]
+    struct Item {
+        ty: usize,
+        id: Option<String>,
+        updated: Option<u8>,
+    }
+
+    fn updated_text(day: u8) -> String {
+        format!("2024-01-{:02}T00:00:00Z", 1 + day % 28)
+    }
+
+    fn resource(item: &Item) -> Value {
+        let mut r = json!({ "resourceType": TYPES[item.ty], "status": "final" });
+        if let Some(id) = &item.id {
+            r["id"] = json!(id);
+        }
+        if let Some(d) = item.updated {
+            r["meta"] = json!({ "lastUpdated": updated_text(d) });
+        }
+        r
+    }
+
+    fn item() -> impl Strategy<Value = Item> {
+        (
+            0..TYPES.len(),
+            proptest::option::of("[a-z0-9\"\\\\.-]{1,6}"),
+            proptest::option::of(0u8..28),
+        )
+            .prop_map(|(ty, id, updated)| Item { ty, id, updated })
+    }
+
+    fn run(
+        items: &[Item],
+        query: &str,
+        scopes: &str,
+        ocean_only: bool,
+    ) -> (Vec<u8>, EverythingParams) {
+        let params = EverythingParams::parse(query).unwrap();
+        let patient = SourceItem::from(Bytes::from_static(
+            br#"{"resourceType":"Patient","id":"p1"}"#,
+        ));
+        let source: Vec<Result<SourceItem, SourceError>> = items
+            .iter()
+            .map(|i| {
+                Ok(SourceItem::from(Bytes::from(
+                    serde_json::to_vec(&resource(i)).unwrap(),
+                )))
+            })
+            .collect();
+        let mut w = Writer {
+            source: Box::pin(futures_util::stream::iter(source)),
+            filter: Filter {
+                params: params.clone(),
+                scopes: ScopeSet::parse(scopes),
+                ocean_only,
+                decided: Vec::new(),
+            },
+            base: "https://pos.example/fhir".into(),
+            limit: params.count().map(u64::from),
+            report: Report {
+                patient: "p1".into(),
+                entries: 0,
+                dropped: 0,
+                bytes: 0,
+                started: Instant::now(),
+                completed: false,
+                truncated: false,
+            },
+            phase: Phase::Open(patient),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut out = Vec::new();
+        rt.block_on(async {
+            while let Some(chunk) = w.next_chunk().await {
+                out.extend_from_slice(&chunk.unwrap());
+            }
+        });
+        (out, params)
+    }
+
+    proptest! {
+        /// The body is one valid Bundle: the Patient, then exactly the items the module rules
+        /// keep, verbatim and in order, capped by `_count`.
+        #[test]
+        fn streamed_bundle_is_valid_and_keeps_exactly_the_rule(
+            items in proptest::collection::vec(item(), 0..30),
+            types in proptest::option::of(proptest::collection::vec(0..TYPES.len(), 1..3)),
+            since in proptest::option::of(0u8..28),
+            count in proptest::option::of(1u32..20),
+            scope in 0..SCOPES.len(),
+            ocean_only in any::<bool>(),
+        ) {
+            let mut query = Vec::new();
+            if let Some(t) = &types {
+                let names: Vec<&str> = t.iter().map(|i| TYPES[*i]).collect();
+                query.push(format!("_type={}", names.join(",")));
+            }
+            if let Some(d) = since {
+                query.push(format!("_since={}", updated_text(d)));
+            }
+            if let Some(c) = count {
+                query.push(format!("_count={c}"));
+            }
+            let (body, _) = run(&items, &query.join("&"), SCOPES[scope], ocean_only);
+            let bundle: Value = serde_json::from_slice(&body).unwrap();
+            let entries = bundle["entry"].as_array().unwrap();
+            prop_assert_eq!(&entries[0]["resource"]["resourceType"], "Patient");
+            prop_assert_eq!(&entries[0]["fullUrl"], "https://pos.example/fhir/Patient/p1");
+            let granted = ScopeSet::parse(SCOPES[scope]);
+            let mut expected: Vec<Value> = items
+                .iter()
+                .filter(|i| {
+                    let t = TYPES[i.ty];
+                    types.as_ref().is_none_or(|ts| ts.iter().any(|x| TYPES[*x] == t))
+                        && (!ocean_only || is_processed(t))
+                        && granted.grant(t, Interaction::Search, true) == Grant::Full
+                        && match (since, i.updated) {
+                            (Some(s), Some(u)) => u >= s,
+                            _ => true,
+                        }
+                })
+                .map(resource)
+                .collect();
+            if let Some(c) = count {
+                expected.truncate(c as usize - 1);
+            }
+            let got: Vec<Value> = entries[1..].iter().map(|e| e["resource"].clone()).collect();
+            prop_assert_eq!(got, expected);
+            for e in &entries[1..] {
+                if let Some(id) = e["resource"]["id"].as_str() {
+                    let t = e["resource"]["resourceType"].as_str().unwrap();
+                    prop_assert_eq!(
+                        e["fullUrl"].as_str().unwrap(),
+                        format!("https://pos.example/fhir/{t}/{id}")
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_bad_item_ends_the_body_without_closing_it() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let source: Vec<Result<SourceItem, SourceError>> =
+            vec![Ok(SourceItem::from(Bytes::from_static(b"not json")))];
+        let mut w = Writer {
+            source: Box::pin(futures_util::stream::iter(source)),
+            filter: Filter {
+                params: EverythingParams::new(),
+                scopes: ScopeSet::parse("patient/*.read"),
+                ocean_only: false,
+                decided: Vec::new(),
+            },
+            base: "b".into(),
+            limit: None,
+            report: Report {
+                patient: "p1".into(),
+                entries: 0,
+                dropped: 0,
+                bytes: 0,
+                started: Instant::now(),
+                completed: false,
+                truncated: false,
+            },
+            phase: Phase::Open(SourceItem::from(Bytes::from_static(
+                br#"{"resourceType":"Patient","id":"p1"}"#,
+            ))),
+        };
+        rt.block_on(async {
+            assert!(w.next_chunk().await.unwrap().is_ok());
+            assert!(w.next_chunk().await.unwrap().is_err());
+            assert!(w.next_chunk().await.is_none());
+        });
+        assert!(!w.report.completed);
+    }
+}

@@ -47,3 +47,23 @@ async fn rs256_key_from_pem_signs_verifiable_id_tokens() {
     .unwrap();
     assert_eq!(data.claims["sub"], "u");
 }
+
+#[tokio::test]
+async fn discovery_documents_snapshot() {
+    let pos = start(|_| {}).await;
+    let mut docs = serde_json::Map::new();
+    for name in ["smart-configuration", "openid-configuration"] {
+        let text = pos
+            .http
+            .get(format!("{}/fhir/.well-known/{name}", pos.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .replace(&pos.base, "{base}");
+        docs.insert(name.into(), serde_json::from_str(&text).unwrap());
+    }
+    insta::assert_json_snapshot!("discovery", docs);
+}

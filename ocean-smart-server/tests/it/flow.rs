@@ -245,3 +245,30 @@ async fn nonce_is_echoed_in_the_id_token() {
     let claims = verify_id_token(&pos, &l, token.id_token.as_deref().unwrap()).await;
     assert_eq!(claims.nonce.as_deref(), Some("n-1"));
 }
+
+#[tokio::test]
+async fn authorize_accepts_a_form_post() {
+    let pos = start(|_| {}).await;
+    let l = pos.launch(new_request("pt-1")).await;
+    let form = [
+        ("response_type", "code"),
+        ("client_id", CLIENT_ID),
+        ("redirect_uri", REDIRECT),
+        ("launch", l.launch.as_str()),
+        ("scope", ocean_smart::scope::OCEAN_REQUESTED_SCOPES),
+        ("state", "s-post"),
+        ("aud", l.iss.as_str()),
+    ];
+    let r = pos
+        .http
+        .post(l.smart.authorization_endpoint.as_deref().unwrap())
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
+    let p = params_of(r.headers()["location"].to_str().unwrap());
+    assert_eq!(param(&p, "state").as_deref(), Some("s-post"));
+    let code = param(&p, "code").unwrap();
+    assert_eq!(pos.token(&l, &code, &[]).await.status(), 200);
+}

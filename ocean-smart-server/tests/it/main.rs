@@ -12,4 +12,5 @@ mod support;
 mod discovery;
 mod everything;
 mod flow;
+mod logs;
 mod refusals;

@@ -188,3 +188,16 @@ async fn unsupported_grant_type_and_missing_code() {
     assert_eq!(r.status(), 400);
     assert_eq!(oauth_error(r).await, "invalid_request");
 }
+
+#[tokio::test]
+async fn unknown_patient_is_404() {
+    let pos = start(|_| {}).await;
+    let json = pos.access(new_request("pt-404"), None).await;
+    let t = json["access_token"].as_str().unwrap();
+    for path in ["Patient/pt-404", "Patient/pt-404/$everything"] {
+        let r = pos.get(path, Some(t)).await;
+        assert_eq!(r.status(), 404, "{path}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["resourceType"], "OperationOutcome");
+    }
+}
