@@ -13,7 +13,9 @@
 //! `dashboard`); `iss` in each URL is the server's FHIR base, where
 //! `.well-known/smart-configuration` lives. Launch ids are single-use and, here, live one hour;
 //! `GET {base}/demo/launch/{scenario}` answers a fresh URL (what the POS "Launch Ocean" button
-//! would open). Then serves until Ctrl-C, logging one line per request step (no patient data).
+//! would open). Before them, on stderr: what Ocean support registers and the configuration
+//! check (http-on-loopback warnings, and "no RS256" since the generated key is ES256). Then
+//! serves until Ctrl-C, logging one line per request step (no patient data).
 //!
 //! Defaults: listen on `127.0.0.1:8090`; test client `ocean-test` / `ocean-test-secret` with
 //! redirect URI `http://localhost:8080/sso/smart/redirect`; Ocean launch URL
@@ -146,7 +148,7 @@ async fn main() -> ExitCode {
     let base = args
         .public_url
         .unwrap_or_else(|| format!("http://{}", args.listen));
-    let client = RegisteredClient::new(id, Secret::new(secret), [redirect]);
+    let client = RegisteredClient::new(id.clone(), Secret::new(secret), [redirect]);
     let mut config = ServerConfig::new(&base, client, &args.ocean_launch_url, &args.site);
     // Which action opens each scenario is not public: the OceanMD test project's values.
     config.launch = config
@@ -189,6 +191,24 @@ async fn main() -> ExitCode {
         }
     };
     eprintln!("smart_server: FHIR base {fhir_base}, patient {patient}");
+    eprintln!(
+        "smart_server: what Ocean support registers (the secret goes separately):\n{}",
+        server.config().pos.ocean_registration(id, Secret::new(""))
+    );
+    let findings = server.check();
+    if !findings.is_empty() {
+        eprintln!("smart_server: configuration check:\n{findings}");
+    }
+    {
+        let server = server.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+            loop {
+                every.tick().await;
+                let _ = server.purge_expired().await;
+            }
+        });
+    }
     for kind in ScenarioKind::ALL {
         println!("{}", launch_line(&server, kind, &patient).await);
     }

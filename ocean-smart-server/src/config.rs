@@ -61,13 +61,15 @@ impl Default for Lifetimes {
 /// The server's configuration (module docs).
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// The POS's endpoints and discovery choices (built from the base URL by
-    /// [`ServerConfig::new`]; change `clinical_scopes` or `refresh` there if needed; the
-    /// signing algorithms are taken from the keys).
+    /// The POS's endpoints and discovery choices, built from the base URL by
+    /// [`ServerConfig::new`]. Change `clinical_scopes`, `refresh` or the optional endpoints
+    /// if needed, never the five URLs: the routes are made from the base URL. The signing
+    /// algorithms are taken from the keys.
     pub pos: PosServer,
     /// The clients allowed to use this server (Ocean).
     pub clients: Vec<RegisteredClient>,
-    /// The Ocean site's launch configuration (launch URL, site, action per scenario).
+    /// The Ocean site's launch configuration (launch URL, site, action per scenario). Its
+    /// `fhir_base_url` is the server's; leave it.
     pub launch: LaunchConfig,
     /// Lifetimes.
     pub lifetimes: Lifetimes,

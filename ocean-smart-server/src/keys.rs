@@ -8,6 +8,10 @@
 //! - [`SigningKey::generate_es256`] makes a fresh key for tests and the example: it lives in
 //!   memory only, so every id token it signed stops verifying at restart. In production load
 //!   a key the POS keeps.
+//! - Ocean verifies ES256 and RS256; SMART's `sso-openid-connect` capability asks servers to
+//!   support RS256, and `ocean_smart`'s discovery checker warns without it. Sign with an
+//!   RS256 key in production (ring, this crate's crypto, cannot generate RSA keys: make one
+//!   with `openssl genrsa 2048`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};

@@ -17,7 +17,9 @@
 //! 4. **Implement two traits**: [`UserAuthenticator`] (who is the signed-in POS user, with
 //!    a stable `sub`) and [`PatientSource`] (the Patient, and the patient's resources as a
 //!    stream).
-//! 5. **Mount** [`SmartServer::router`] and serve it over https.
+//! 5. **Mount** [`SmartServer::router`] and serve it over https. Look at
+//!    [`SmartServer::check`] once at start-up (errors mean Ocean's launch will fail), and call
+//!    [`SmartServer::purge_expired`] every few minutes.
 //! 6. **Launch**: when the user clicks "Launch Ocean", call [`SmartServer::create_launch`]
 //!    with the [`ocean_smart::LaunchContext`] of the scenario and open the returned URL.
 //!
@@ -56,6 +58,7 @@
 //! let server = SmartServer::new(config, keys, SqliteStore::open("sqlite::memory:").await?,
 //!     PosSessions, source);
 //! let app: axum::Router = server.router(); // merge into the POS app and serve
+//! assert!(server.check().is_ok(), "{}", server.check());
 //!
 //! let context = LaunchContext::new_request(FhirUser::practitioner("dr-7")?, &patient_id)?;
 //! let launch = server.create_launch(context).await?;

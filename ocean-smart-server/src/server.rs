@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use ocean_smart::LaunchContext;
+use ocean_smart::discovery::check_all;
 use ocean_smart::discovery::{OpenIdConfiguration, SmartConfiguration};
 use ocean_smart::launch::{LaunchError, LaunchId, LaunchSession};
+use ocean_smart::{Findings, LaunchContext};
 use time::OffsetDateTime;
 
 use crate::config::ServerConfig;
@@ -133,5 +134,28 @@ impl SmartServer {
             "smart launch created"
         );
         Ok(Launch { url, expires_at })
+    }
+
+    /// Removes expired launches, codes and tokens from the store; returns how many. Call it
+    /// now and then (every few minutes): expired records are never used, only kept.
+    pub async fn purge_expired(&self) -> Result<u64, StoreError> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let n = self.inner.store.purge_expired(now).await?;
+        tracing::debug!(removed = n, "smart store purged");
+        Ok(n)
+    }
+
+    /// Checks the configuration as served: the site's launch configuration
+    /// (`LaunchConfig::check`) and the two discovery documents (`discovery::check_all`, with
+    /// the issuer). Errors mean Ocean's launch will fail; warnings are worth reading (an http
+    /// URL on loopback is one, in development).
+    pub fn check(&self) -> Findings {
+        let mut f = self.inner.config.launch.check();
+        f.extend(check_all(
+            &self.inner.smart,
+            &self.inner.openid,
+            Some(&self.inner.config.pos.issuer),
+        ));
+        f
     }
 }

@@ -43,16 +43,20 @@ pub enum RecordKind {
     Access,
     /// A refresh token (single-use: each refresh issues a new one).
     Refresh,
+    /// A code already exchanged, kept until its tokens expire: the hashes of the tokens it
+    /// gave, revoked if the code is presented again.
+    SpentCode,
 }
 
 impl RecordKind {
-    /// `launch`, `code`, `access`, `refresh`: the kind column of [`SqliteStore`].
+    /// `launch`, `code`, `access`, `refresh`, `spent-code`: the kind column of [`SqliteStore`].
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Launch => "launch",
             Self::Code => "code",
             Self::Access => "access",
             Self::Refresh => "refresh",
+            Self::SpentCode => "spent-code",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! | `client_id` registered and its secret right (`client_secret_post` or `client_secret_basic`, compared in constant time) | `invalid_client` (with `WWW-Authenticate: Basic` when Basic was used) | 401 |
 //! | `grant_type` `authorization_code` or `refresh_token` | `unsupported_grant_type` | 400 |
 //! | the code known, unused (it is consumed by this request, even if a later check fails), unexpired, issued to this client with this `redirect_uri` | `invalid_grant` | 400 |
+//! | a code presented again after a successful exchange: also revokes the access and refresh token it gave (RFC 6749 4.1.2) | `invalid_grant` | 400 |
 //! | with PKCE: `BASE64URL(SHA-256(code_verifier))` equals the challenge | `invalid_grant` | 400 |
 //! | refresh: the refresh token known, unused, unexpired, this client's; a `scope` asks for no more than was granted | `invalid_grant` / `invalid_scope` | 400 |
 //!
@@ -129,17 +130,17 @@ async fn code_grant(
         .as_ref()
         .filter(|c| !c.is_empty())
         .ok_or_else(|| token_error(&TokenError::InvalidRequest("missing code"), false))?;
-    let record = s
+    let code_key = hash_token(code.expose());
+    let taken = s
         .inner
         .store
-        .take(
-            RecordKind::Code,
-            &hash_token(code.expose()),
-            now.unix_timestamp(),
-        )
+        .take(RecordKind::Code, &code_key, now.unix_timestamp())
         .await
-        .map_err(store_error)?
-        .ok_or_else(|| invalid_grant("code unknown, already used or expired"))?;
+        .map_err(store_error)?;
+    let Some(record) = taken else {
+        revoke_replayed(s, &code_key, now.unix_timestamp()).await?;
+        return Err(invalid_grant("code unknown, already used or expired"));
+    };
     let grant: StoredGrant = serde_json::from_str(&record.value)
         .map_err(|_| OAuthError::server_error("stored code unreadable"))?;
     let issued = IssuedCode {
@@ -158,7 +159,49 @@ async fn code_grant(
             ));
         }
     }
-    issue(s, &grant, client, now, grant.nonce.as_deref()).await
+    let (response, spent) = issue(s, &grant, client, now, grant.nonce.as_deref()).await?;
+    // Remember what the code gave, to revoke it if the code is presented again.
+    if let Ok(value) = serde_json::to_string(&spent) {
+        let record = Record {
+            expires_at: spent.expires_at,
+            value,
+        };
+        if let Err(e) = s
+            .inner
+            .store
+            .put(RecordKind::SpentCode, &code_key, record)
+            .await
+        {
+            tracing::error!(error = %e, "token: store (spent code)");
+        }
+    }
+    Ok(response)
+}
+
+/// A replayed code: revokes the tokens it gave (RFC 6749 4.1.2, RFC 9700 4.5.1).
+async fn revoke_replayed(s: &SmartServer, code_key: &str, now: i64) -> Result<(), OAuthError> {
+    let store = &s.inner.store;
+    let Some(rec) = store
+        .take(RecordKind::SpentCode, code_key, now)
+        .await
+        .map_err(store_error)?
+    else {
+        return Ok(());
+    };
+    if let Ok(spent) = serde_json::from_str::<SpentCode>(&rec.value) {
+        store
+            .take(RecordKind::Access, &spent.access, now)
+            .await
+            .map_err(store_error)?;
+        if let Some(r) = &spent.refresh {
+            store
+                .take(RecordKind::Refresh, r, now)
+                .await
+                .map_err(store_error)?;
+        }
+    }
+    tracing::warn!("authorization code presented again: the tokens it gave are revoked");
+    Ok(())
 }
 
 async fn refresh_grant(
@@ -200,7 +243,15 @@ async fn refresh_grant(
         }
         grant.scope = asked.to_string();
     }
-    issue(s, &grant, client, now, None).await
+    issue(s, &grant, client, now, None).await.map(|(r, _)| r)
+}
+
+/// What a code gave: the hashes of its tokens, and when the last of them expires.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SpentCode {
+    access: String,
+    refresh: Option<String>,
+    expires_at: i64,
 }
 
 /// Stores the new access (and refresh) token and answers.
@@ -210,7 +261,7 @@ async fn issue(
     client: &RegisteredClient,
     now: OffsetDateTime,
     nonce: Option<&str>,
-) -> Result<Response, OAuthError> {
+) -> Result<(Response, SpentCode), OAuthError> {
     let inner = &s.inner;
     let config = &inner.config;
     let context = grant
@@ -229,11 +280,16 @@ async fn issue(
     let fresh = || random_token().map_err(|_| OAuthError::server_error("no randomness"));
     let access = fresh()?;
     let lifetimes = config.lifetimes;
+    let mut spent = SpentCode {
+        access: hash_token(&access),
+        refresh: None,
+        expires_at: (now + lifetimes.access).unix_timestamp(),
+    };
     inner
         .store
         .put(
             RecordKind::Access,
-            &hash_token(&access),
+            &spent.access,
             Record {
                 expires_at: (now + lifetimes.access).unix_timestamp(),
                 value: value.clone(),
@@ -245,13 +301,16 @@ async fn issue(
         TokenResponse::for_launch(&context, Secret::new(access), &scopes, lifetimes.access);
     if scopes.has_refresh() {
         let refresh = fresh()?;
+        let refresh_expires = (now + lifetimes.refresh).unix_timestamp();
+        spent.refresh = Some(hash_token(&refresh));
+        spent.expires_at = spent.expires_at.max(refresh_expires);
         inner
             .store
             .put(
                 RecordKind::Refresh,
                 &hash_token(&refresh),
                 Record {
-                    expires_at: (now + lifetimes.refresh).unix_timestamp(),
+                    expires_at: refresh_expires,
                     value,
                 },
             )
@@ -283,5 +342,5 @@ async fn issue(
     }
     let mut r = axum::Json(&response).into_response();
     no_store(&mut r);
-    Ok(r)
+    Ok((r, spent))
 }

@@ -1,12 +1,13 @@
 //! [`SqliteStore`]: records in one SQLite table through sqlx.
 
 use sqlx::Row as _;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use super::{BoxFuture, Record, RecordKind, Store, StoreError};
 
 /// A [`Store`] in SQLite: one table `smart_records (kind, key, expires_at, value)`, created if
-/// absent. Single use is a `DELETE … RETURNING`, atomic in SQLite.
+/// absent. Single use is a `DELETE … RETURNING`, atomic in SQLite. A file database is opened
+/// in WAL mode (readers do not wait for the writer) with sqlx's 5 s busy timeout.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -27,7 +28,8 @@ impl SqliteStore {
         let options: SqliteConnectOptions = url
             .parse::<SqliteConnectOptions>()
             .map_err(|e| StoreError::new("open", e))?
-            .create_if_missing(true);
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
         // An in-memory database exists per connection: keep exactly one.
         let max = if url.contains(":memory:") { 1 } else { 4 };
         let pool = SqlitePoolOptions::new()

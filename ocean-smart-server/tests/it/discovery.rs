@@ -9,6 +9,8 @@ async fn discovery_documents_pass_the_checker() {
     let findings = ocean_smart::discovery::check_all(&l.smart, &l.oidc, Some(&l.iss));
     // Only the "http on loopback" warnings of a test server.
     assert!(findings.errors().next().is_none(), "{findings}");
+    let own = pos.server.check();
+    assert!(own.is_ok(), "{own}");
     assert_eq!(l.oidc.issuer.as_deref(), Some(l.iss.as_str()));
     assert_eq!(
         l.oidc.id_token_signing_alg_values_supported.as_deref(),

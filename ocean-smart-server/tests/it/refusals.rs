@@ -16,6 +16,34 @@ async fn reused_code_is_invalid_grant() {
 }
 
 #[tokio::test]
+async fn a_replayed_code_revokes_the_tokens_it_gave() {
+    let pos = start(|_| {}).await;
+    let l = pos.launch(new_request("pt-1")).await;
+    let code = param(&pos.authorize(&l, &[]).await, "code").unwrap();
+    let token: serde_json::Value = pos.token(&l, &code, &[]).await.json().await.unwrap();
+    let access = token["access_token"].as_str().unwrap();
+    assert_eq!(pos.get("Patient/pt-1", Some(access)).await.status(), 200);
+    assert_eq!(pos.token(&l, &code, &[]).await.status(), 400);
+    let r = pos.get("Patient/pt-1", Some(access)).await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(bearer_error(&r), "invalid_token");
+    let refresh = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", token["refresh_token"].as_str().unwrap()),
+        ("client_id", CLIENT_ID),
+        ("client_secret", SECRET),
+    ];
+    let r = pos
+        .http
+        .post(l.smart.token_endpoint.as_deref().unwrap())
+        .form(&refresh)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(oauth_error(r).await, "invalid_grant");
+}
+
+#[tokio::test]
 async fn expired_launch_is_refused() {
     let pos = start(|c| c.lifetimes.launch = time::Duration::ZERO).await;
     let l = pos.launch(new_request("pt-1")).await;
