@@ -41,13 +41,23 @@ impl std::fmt::Debug for SmartServer {
     }
 }
 
-/// A launch made by [`SmartServer::create_launch`]: open `url` in the user's browser.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A launch made by [`SmartServer::create_launch`]: open `url` in the user's browser. `Debug`
+/// hides the URL, which holds the launch id (a single-use credential).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Launch {
     /// Ocean's launch URL with `iss` and the single-use `launch` id.
     pub url: String,
     /// When the launch id stops working.
     pub expires_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for Launch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Launch")
+            .field("url", &"…")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// Why a launch could not be made. Carries no id.

@@ -98,14 +98,23 @@ impl UserAuthenticator for AutoSignIn {
 #[error("patient source: {0}")]
 pub struct SourceError(pub Cow<'static, str>);
 
-/// One resource as the source yields it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One resource as the source yields it. `Debug` shows the size, not the content.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SourceItem {
     /// The resource's JSON: one complete object with `resourceType`.
     pub json: Bytes,
     /// The entry's `fullUrl` when the resource has a canonical one that references use
     /// (e.g. `urn:uuid:…` in a stored Bundle); `None` writes `{FHIR base}/{type}/{id}`.
     pub full_url: Option<String>,
+}
+
+impl std::fmt::Debug for SourceItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceItem")
+            .field("json_bytes", &self.json.len())
+            .field("full_url", &self.full_url)
+            .finish()
+    }
 }
 
 impl From<Bytes> for SourceItem {
@@ -145,12 +154,21 @@ pub trait PatientSource: Send + Sync + 'static {
 
 /// A [`PatientSource`] over one patient's `$everything` Bundle held in memory (e.g.
 /// `ocean_keywords::SAMPLE_BUNDLE`): the Bundle's first Patient is the patient; every other
-/// entry is theirs. Entries keep their `fullUrl`.
-#[derive(Debug, Clone)]
+/// entry is theirs. Entries keep their `fullUrl`. `Debug` shows the id and counts only.
+#[derive(Clone)]
 pub struct BundleSource {
     patient_id: String,
     patient: SourceItem,
     others: std::sync::Arc<Vec<SourceItem>>,
+}
+
+impl std::fmt::Debug for BundleSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BundleSource")
+            .field("patient_id", &self.patient_id)
+            .field("resources", &(self.others.len() + 1))
+            .finish()
+    }
 }
 
 #[derive(serde::Deserialize)]
