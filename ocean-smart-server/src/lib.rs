@@ -29,18 +29,43 @@
 //! `Patient/{id}/$everything` ([`everything`]).
 //!
 //! ```
+//! use bytes::Bytes;
 //! use ocean_smart::authorize::RegisteredClient;
+//! use ocean_smart::everything::EverythingParams;
 //! use ocean_smart::launch::{FhirUser, LaunchContext};
 //! use ocean_smart::token::Secret;
 //! use ocean_smart_server::*;
 //!
-//! // Who is signed in: here, the POS session would be read from the request's cookie.
+//! // Who is signed in: a real POS reads its session cookie from `request.headers`.
 //! struct PosSessions;
 //! impl UserAuthenticator for PosSessions {
 //!     fn authenticate<'a>(&'a self, _request: &'a axum::http::request::Parts,
 //!         launch: &'a LaunchContext) -> BoxFuture<'a, AuthOutcome> {
+//!         // `sub`: the POS's immutable user key, never a name or an email.
 //!         let user = AuthenticatedUser { subject: "user-7f3a".into(), fhir_user: launch.user().clone() };
 //!         Box::pin(async move { AuthOutcome::SignedIn(user) })
+//!     }
+//! }
+//!
+//! // The chart: a real POS streams rows from its database (Patient first).
+//! struct PosChart;
+//! const PATIENT: &[u8] = br#"{"resourceType":"Patient","id":"pt-42"}"#;
+//! impl PatientSource for PosChart {
+//!     fn patient<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<Bytes>, SourceError>> {
+//!         let found = (id == "pt-42").then(|| Bytes::from_static(PATIENT));
+//!         Box::pin(async move { Ok(found) })
+//!     }
+//!     fn everything<'a>(&'a self, id: &'a str, params: &'a EverythingParams)
+//!         -> BoxFuture<'a, Result<Option<ResourceStream>, SourceError>> {
+//!         // `params.start()` / `params.end()` bound the care period: apply them in the query.
+//!         let rows = (id == "pt-42").then(|| {
+//!             let rows = [
+//!                 Bytes::from_static(PATIENT),
+//!                 Bytes::from_static(br#"{"resourceType":"Condition","id":"c1","code":{"text":"Asthma"}}"#),
+//!             ];
+//!             Box::pin(futures_util::stream::iter(rows.map(|r| Ok(SourceItem::from(r))))) as ResourceStream
+//!         });
+//!         Box::pin(async move { Ok(rows) })
 //!     }
 //! }
 //!
@@ -52,24 +77,28 @@
 //!     "https://ocean.example/sso/smart/auth", "1234");
 //! config.launch = config.launch.clone().with_actions(Some("viewMap"), Some("viewMap"), Some("portal"));
 //! let keys = SigningKeys::new(SigningKey::generate_es256("2026-01")?); // load yours in production
-//! // The vendor's data; here the bundled sample patient.
-//! let source = BundleSource::from_json(ocean_keywords_sample())?;
-//! let patient_id = source.patient_id().to_owned();
-//! let server = SmartServer::new(config, keys, SqliteStore::open("sqlite::memory:").await?,
-//!     PosSessions, source);
-//! let app: axum::Router = server.router(); // merge into the POS app and serve
+//! let store = SqliteStore::open("sqlite::memory:").await?; // a file in production
+//! let server = SmartServer::new(config, keys, store, PosSessions, PosChart);
 //! assert!(server.check().is_ok(), "{}", server.check());
 //!
-//! let context = LaunchContext::new_request(FhirUser::practitioner("dr-7")?, &patient_id)?;
+//! // Mount next to the POS's own routes, then serve over https, e.g.
+//! // `axum::serve(listener, app).await`.
+//! let app = axum::Router::new()
+//!     .route("/health", axum::routing::get(|| async { "ok" }))
+//!     .merge(server.router());
+//! # let _ = app;
+//!
+//! // The user clicks "Launch Ocean" on pt-42's chart.
+//! let context = LaunchContext::new_request(FhirUser::practitioner("dr-7")?, "pt-42")?;
 //! let launch = server.create_launch(context).await?;
 //! assert!(launch.url.starts_with("https://ocean.example/sso/smart/auth?iss=https%3A%2F%2Fpos.example%2Ffhir&launch="));
-//! # let _ = app;
+//! // open launch.url in the user's browser
 //! # Ok(())
 //! # }
-//! # fn ocean_keywords_sample() -> &'static str {
-//! #   r#"{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Patient","id":"pt-1"}}]}"#
-//! # }
 //! ```
+//!
+//! [`BundleSource`] (one patient's Bundle in memory) and [`AutoSignIn`] (signs in the launch's
+//! user) are ready implementations for tests and demonstrations.
 //!
 //! # Rules a vendor relies on
 //! | topic | rule | where |
