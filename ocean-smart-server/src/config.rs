@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `{base}/fhir` | the FHIR base: `iss` of the launch, `aud` of the authorization request, and the id token issuer |
 //! | `{base}/fhir/.well-known/smart-configuration`, `…/openid-configuration` | discovery, public |
-//! | `{base}/fhir/Patient/{id}`, `{base}/fhir/Patient/{id}/$everything` | the resource side |
+//! | `{base}/fhir/Patient/{id}`, `{base}/fhir/Patient/{id}/$everything`, `{base}/fhir/Practitioner/{id}` | the resource side |
 //! | `{base}/auth/authorize`, `{base}/auth/token`, `{base}/auth/jwks` | the authorization server |
 //!
 //! The issuer is the FHIR base because Ocean's client discovers the OpenID configuration at

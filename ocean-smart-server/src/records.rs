@@ -75,6 +75,11 @@ impl StoredContext {
     pub(crate) fn patient(&self) -> Option<&str> {
         self.patient.as_deref()
     }
+
+    /// The launching user as `Type/id`.
+    pub(crate) fn user_relative(&self) -> Option<String> {
+        FhirUser::parse(&self.user).ok().map(|u| u.relative())
+    }
 }
 
 /// A launch as stored: the context and when it was made.

@@ -13,6 +13,12 @@
 //!
 //! For `$everything`, each other resource is kept only when the scopes fully grant searching
 //! its type (see [`crate::everything`]).
+//!
+//! # `GET {base}/fhir/Practitioner/{id}`
+//! The launching user's own Practitioner (`fhirUser`), which Ocean's client may read: the
+//! token's user must be `Practitioner/{id}` and the scopes must fully grant reading
+//! `Practitioner` (403 `insufficient_scope` otherwise). Served by
+//! [`crate::PatientSource::practitioner`].
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -118,6 +124,44 @@ pub(crate) async fn read_patient(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "exception",
                 "patient source failed",
+            )
+        }
+    }
+}
+
+pub(crate) async fn read_practitioner(
+    State(s): State<SmartServer>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let grant = match bearer(&s, &headers).await {
+        Ok(g) => g,
+        Err(r) => return r,
+    };
+    if grant.context.user_relative() != Some(format!("Practitioner/{id}")) {
+        return OAuthError::bearer("insufficient_scope", "not the token's user").into_response();
+    }
+    let has_patient = grant.context.patient().is_some();
+    if grant
+        .scopes()
+        .grant("Practitioner", Interaction::Read, has_patient)
+        != Grant::Full
+    {
+        return OAuthError::bearer(
+            "insufficient_scope",
+            "the token does not grant reading Practitioner",
+        )
+        .into_response();
+    }
+    match s.inner.source.practitioner(&id).await {
+        Ok(Some(bytes)) => fhir_json(StatusCode::OK, bytes.into()),
+        Ok(None) => operation_outcome(StatusCode::NOT_FOUND, "not-found", "no such Practitioner"),
+        Err(e) => {
+            tracing::error!(error = %e, practitioner = %id, "Practitioner read failed");
+            operation_outcome(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "exception",
+                "source failed",
             )
         }
     }

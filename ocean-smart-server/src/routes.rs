@@ -34,6 +34,10 @@ impl SmartServer {
                 get(crate::resource::read_patient),
             )
             .route(
+                &format!("{p}/fhir/Practitioner/{{id}}"),
+                get(crate::resource::read_practitioner),
+            )
+            .route(
                 &format!("{p}/fhir/Patient/{{id}}/$everything"),
                 get(crate::everything::everything),
             )

@@ -150,6 +150,16 @@ pub trait PatientSource: Send + Sync + 'static {
         id: &'a str,
         params: &'a EverythingParams,
     ) -> BoxFuture<'a, Result<Option<ResourceStream>, SourceError>>;
+
+    /// The Practitioner resource of a launching user (`fhirUser`), which Ocean's client may
+    /// read (it asks for `user/Practitioner.read`). Default: none (`404`).
+    fn practitioner<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Bytes>, SourceError>> {
+        let _ = id;
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// A [`PatientSource`] over one patient's `$everything` Bundle held in memory (e.g.

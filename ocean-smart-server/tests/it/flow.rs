@@ -272,3 +272,46 @@ async fn authorize_accepts_a_form_post() {
     let code = param(&p, "code").unwrap();
     assert_eq!(pos.token(&l, &code, &[]).await.status(), 200);
 }
+
+#[tokio::test]
+async fn the_launching_user_reads_their_practitioner_only() {
+    use ocean_smart::everything::EverythingParams;
+    use ocean_smart_server::{BoxFuture, PatientSource, ResourceStream, SourceError};
+
+    struct WithPractitioner(ocean_smart_server::BundleSource);
+    impl PatientSource for WithPractitioner {
+        fn patient<'a>(
+            &'a self,
+            id: &'a str,
+        ) -> BoxFuture<'a, Result<Option<bytes::Bytes>, SourceError>> {
+            self.0.patient(id)
+        }
+        fn everything<'a>(
+            &'a self,
+            id: &'a str,
+            params: &'a EverythingParams,
+        ) -> BoxFuture<'a, Result<Option<ResourceStream>, SourceError>> {
+            self.0.everything(id, params)
+        }
+        fn practitioner<'a>(
+            &'a self,
+            id: &'a str,
+        ) -> BoxFuture<'a, Result<Option<bytes::Bytes>, SourceError>> {
+            let body = format!(r#"{{"resourceType":"Practitioner","id":"{id}"}}"#);
+            Box::pin(async move { Ok(Some(bytes::Bytes::from(body))) })
+        }
+    }
+    let pos = start_with(
+        |_| {},
+        MemoryStore::new(),
+        WithPractitioner(sample_source()),
+    )
+    .await;
+    let json = pos.access(LaunchContext::dashboard(user()), None).await;
+    let t = json["access_token"].as_str().unwrap();
+    let r = pos.get("Practitioner/dr-1", Some(t)).await;
+    assert_eq!(r.status(), 200);
+    let r = pos.get("Practitioner/dr-2", Some(t)).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(bearer_error(&r), "insufficient_scope");
+}
