@@ -31,3 +31,8 @@ pub use time;
 /// The `serde_json` crate the views and reports use (`serde_json::Value`), re-exported so a
 /// vendor names the same version.
 pub use serde_json;
+
+/// The SMART authorization server and `$everything` endpoint (`ocean-smart-server`, feature
+/// `smart-server`).
+#[cfg(feature = "smart-server")]
+pub use ocean_smart_server as smart_server;

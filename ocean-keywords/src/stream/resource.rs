@@ -59,7 +59,7 @@ fn dispatch<'de, A: MapAccess<'de>>(
             }
         }
         return Ok(
-            match ocean_model::json::from_slice::<Resource>(&obj.finish()) {
+            match ocean_model::json::from_slice_strict::<Resource>(&obj.finish()) {
                 Ok(r) => Parsed::Typed(r),
                 Err(error) => Parsed::Invalid {
                     resource_type: ty,
