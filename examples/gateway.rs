@@ -20,9 +20,8 @@
 //! The handler appends one JSON line per handed-over message to `--deliveries`
 //! (`{"idempotencyKey", "event", "referral", "attempt"}`) and answers every new referral
 //! (`add-service-request`) with `notify-add-process-request`, Task.status `received`, through
-//! the outbox to the site's Ocean (`--ocean-base` overrides the Ocean host, for tests). After a
-//! crash that interrupted a hand-off, the redelivered referral may be answered twice; Ocean
-//! takes a repeated `received` as no change.
+//! the outbox to the site's Ocean (`--ocean-base` overrides the Ocean host, for tests), once per
+//! referral message even when a crash makes the hand-off come back (`Outbox::send_once`).
 //!
 //! Prints `listening on ADDR` when ready; stops cleanly on SIGTERM or SIGINT.
 
@@ -145,8 +144,10 @@ impl ExampleHandler {
                 out.add_process_request(&TaskUpdate::new(AcceptedTaskStatus::Received))
             })
             .map_err(|e| HandoffError::new(format!("reply not built: {e}")))?;
+        // Once per received message, even when a crash makes it come back.
+        let once = format!("{}|reply-received", d.idempotency_key);
         self.outbox
-            .send(&site_key(&site), &reply)
+            .send_once(&site_key(&site), &reply, &once)
             .await
             .map(|_| ())
             .map_err(|e| HandoffError::new(format!("reply not stored: {e}")))

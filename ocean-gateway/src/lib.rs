@@ -20,7 +20,9 @@
 //!    dead-letter callback.
 //! 5. **Start** a [`gateway::Gateway`] and mount [`gateway::Gateway::router`] in your axum app
 //!    (or serve it alone).
-//! 6. **Answer Ocean** with [`outbox::Outbox::send`]: the message is committed, then delivered
+//! 6. **Answer Ocean** with [`outbox::Outbox::send`] (or, from a handler,
+//!    [`outbox::Outbox::send_once`] keyed on the delivery, so a redelivery does not answer
+//!    twice): the message is committed, then delivered
 //!    with retries (and `Retry-After`) for 96 hours; what Ocean refuses goes to the dead-letter
 //!    list ([`store::Store::dead_letters`]) and to your callback, never retried silently.
 //! 7. On shutdown, stop the server, then [`gateway::Gateway::stop`].

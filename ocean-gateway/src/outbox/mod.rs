@@ -181,22 +181,49 @@ impl Outbox {
     /// Stores a message for the site with key `site` and commits; the workers deliver it.
     /// Returns the outbox row id.
     pub async fn send(&self, site: &str, message: &OutboundMessage) -> Result<i64, SendError> {
+        let row = Self::row(site, message)?;
+        let seq = self.store.outbox_insert(&row).await?;
+        self.stored(seq, &row);
+        Ok(seq)
+    }
+
+    /// [`Self::send`], at most once per `dedupe_key`: when a message with this key was already
+    /// stored, nothing is stored and the answer is `None`. A handler that answers a delivery
+    /// uses the delivery's idempotency key (plus the event it answers with), so a redelivered
+    /// message is not answered twice.
+    pub async fn send_once(
+        &self,
+        site: &str,
+        message: &OutboundMessage,
+        dedupe_key: &str,
+    ) -> Result<Option<i64>, SendError> {
+        let row = Self::row(site, message)?.with_dedupe_key(dedupe_key);
+        let seq = self.store.outbox_insert_once(&row).await?;
+        match seq {
+            Some(seq) => self.stored(seq, &row),
+            None => tracing::info!(site, event = %row.event, "outbound message already queued"),
+        }
+        Ok(seq)
+    }
+
+    fn row(site: &str, message: &OutboundMessage) -> Result<NewOutbound, SendError> {
         let body = message.to_json().map_err(|_| SendError::Serialize)?;
         // The referral id, for ordering: the built message parses like any other.
         let referral = ocean_messages::parse(body.as_bytes())
             .ok()
             .and_then(|r| r.referral_id().map(|id| id.as_str().to_owned()));
-        let row = NewOutbound::new(
+        Ok(NewOutbound::new(
             site,
             referral,
             message.event().code(),
             message.message_id().to_string(),
             body.into_bytes(),
-        );
-        let seq = self.store.outbox_insert(&row).await?;
-        tracing::info!(seq, site, event = message.event().code(), message_id = %message.message_id(), "outbound message stored");
+        ))
+    }
+
+    fn stored(&self, seq: i64, row: &NewOutbound) {
+        tracing::info!(seq, site = %row.site, event = %row.event, message_id = %row.message_id, "outbound message stored");
         self.wake.notify_one();
-        Ok(seq)
     }
 }
 

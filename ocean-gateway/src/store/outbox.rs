@@ -25,6 +25,9 @@ pub struct NewOutbound {
     pub message_id: String,
     /// The body to POST.
     pub body: Vec<u8>,
+    /// When set, a second message with the same key is not stored
+    /// ([`Store::outbox_insert_once`]).
+    pub dedupe_key: Option<String>,
 }
 
 impl NewOutbound {
@@ -42,7 +45,14 @@ impl NewOutbound {
             event: event.into(),
             message_id: message_id.into(),
             body,
+            dedupe_key: None,
         }
+    }
+
+    /// Sets the key that makes the send happen once.
+    pub fn with_dedupe_key(mut self, key: impl Into<String>) -> Self {
+        self.dedupe_key = Some(key.into());
+        self
     }
 }
 
@@ -104,12 +114,26 @@ fn claimed(row: &AnyRow) -> Result<ClaimedOutbound, sqlx::Error> {
 }
 
 impl Store {
-    /// Stores a message to send and commits; returns its row id.
+    /// Stores a message to send and commits; returns its row id. (A message with a
+    /// [`NewOutbound::dedupe_key`] already stored is an error here; use
+    /// [`Self::outbox_insert_once`].)
     pub async fn outbox_insert(&self, message: &NewOutbound) -> Result<i64, StoreError> {
+        self.outbox_insert_once(message)
+            .await?
+            .ok_or_else(|| StoreError::new("outbox insert", super::StoreErrorKind::Database))
+    }
+
+    /// Stores a message to send and commits, unless one with the same
+    /// [`NewOutbound::dedupe_key`] is already stored (then `None`, and nothing changes).
+    pub async fn outbox_insert_once(
+        &self,
+        message: &NewOutbound,
+    ) -> Result<Option<i64>, StoreError> {
         let now = now_ms();
         let row = sqlx::query(
             "INSERT INTO outbox (site, referral, event, message_id, body, state, attempts, \
-             created_at, next_at) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7) RETURNING seq",
+             created_at, next_at, dedupe_key) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7, \
+             $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING seq",
         )
         .bind(&message.site)
         .bind(&message.referral)
@@ -118,10 +142,12 @@ impl Store {
         .bind(&message.body)
         .bind(now)
         .bind(now)
-        .fetch_one(&self.pool)
+        .bind(&message.dedupe_key)
+        .fetch_optional(&self.pool)
         .await
         .map_err(|e| StoreError::from_sqlx("outbox insert", &e))?;
-        row.try_get("seq")
+        row.map(|r| r.try_get("seq"))
+            .transpose()
             .map_err(|e| StoreError::from_sqlx("outbox insert", &e))
     }
 
@@ -300,5 +326,10 @@ mod tests {
         assert_eq!(dead.len(), 1);
         assert_eq!(dead[0].status, Some(422));
         assert_eq!(store.outbox_pending().await.unwrap(), 1);
+        let once = m("d", "r3").with_dedupe_key("reply-to-x");
+        assert!(store.outbox_insert_once(&once).await.unwrap().is_some());
+        assert!(store.outbox_insert_once(&once).await.unwrap().is_none());
+        assert!(store.outbox_insert(&once).await.is_err());
+        assert_eq!(store.outbox_pending().await.unwrap(), 2);
     }
 }

@@ -3,7 +3,7 @@
 //! | table | holds |
 //! |---|---|
 //! | `inbox` | every message Ocean delivered, once per idempotency key, with its hand-off state and lease |
-//! | `outbox` | every message the POS asked to send, with its delivery state, attempts and schedule |
+//! | `outbox` | every message the POS asked to send, with its delivery state, attempts and schedule, and an optional unique key that makes a send happen once |
 //! | `dead_letters` | what will not go through: outbound messages Ocean refused or that outlived the retry window (with the body and Ocean's answer), and inbound messages refused as invalid (the error and a digest of the body, not the body) |
 //! | `tokens` | access tokens issued to Ocean, as SHA-256 digests, with their client and expiry |
 //!
@@ -46,6 +46,7 @@ const SQLITE: &[&str] = &[
         referral TEXT,
         event TEXT NOT NULL,
         message_id TEXT NOT NULL,
+        dedupe_key TEXT UNIQUE,
         body BLOB NOT NULL,
         state TEXT NOT NULL,
         attempts BIGINT NOT NULL DEFAULT 0,
@@ -96,6 +97,7 @@ const POSTGRES: &[&str] = &[
         referral TEXT,
         event TEXT NOT NULL,
         message_id TEXT NOT NULL,
+        dedupe_key TEXT UNIQUE,
         body BYTEA NOT NULL,
         state TEXT NOT NULL,
         attempts BIGINT NOT NULL DEFAULT 0,

@@ -102,3 +102,30 @@ async fn the_end_of_the_window_dead_letters() {
     assert!(report.attempts > 1);
     gw.stop().await;
 }
+
+#[tokio::test]
+async fn send_once_sends_once() {
+    let gw = TestGateway::start().await;
+    let outbox = gw.gateway().outbox();
+    let message = reply(1, 1);
+    assert!(
+        outbox
+            .send_once("site-a", &message, "k1")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // A redelivered hand-off builds its reply again (a new message id): not stored.
+    assert!(
+        outbox
+            .send_once("site-a", &reply(1, 1), "k1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    gw.until("sent", |g| !g.transport.sent.lock().unwrap().is_empty())
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(gw.transport.sent.lock().unwrap().len(), 1);
+    gw.stop().await;
+}
