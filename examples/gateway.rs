@@ -25,23 +25,21 @@
 //!
 //! Prints `listening on ADDR` when ready; stops cleanly on SIGTERM or SIGINT.
 
-use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use ocean_ereferral::gateway::client::SendOutcome;
+use ocean_ereferral::gateway::client::{ClientConfig, ClientCredentials};
 use ocean_ereferral::gateway::config::{
     GatewayConfig, TEST_CLIENT_ID, TEST_CLIENT_SECRET, check_listen,
 };
 use ocean_ereferral::gateway::gateway::Gateway;
 use ocean_ereferral::gateway::handoff::{Delivery, Handler, HandoffError};
 use ocean_ereferral::gateway::inbound::InboundClient;
-use ocean_ereferral::gateway::outbox::{DeadLetterReport, Outbox, Transport};
+use ocean_ereferral::gateway::outbox::{DeadLetterReport, Outbox};
 use ocean_ereferral::gateway::store::Store;
+use ocean_ereferral::gateway::transport::{OceanTransport, any_site_key};
 use ocean_ereferral::messages::build::{Outbound, PosSystem, TaskUpdate};
-use ocean_ereferral::messages::http::{self, ClientAuth, ClientCredentials};
 use ocean_ereferral::messages::{EventCode, OceanSite, Received};
 use ocean_ereferral::model::OceanBase;
 use ocean_ereferral::status::AcceptedTaskStatus;
@@ -87,17 +85,13 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// The outbox's site key for a referral's site: `{site number}@{Ocean base URL}`, unless the
-/// configuration names the site.
-fn site_key(site: &OceanSite) -> String {
-    format!("{}@{}", site.site_number(), site.base().url())
-}
-
 /// The POS's handler: record the hand-off, answer new referrals.
 struct ExampleHandler {
     deliveries: Option<PathBuf>,
     outbox: Outbox,
     pos: PosSystem,
+    /// The same transport the outbox uses: it tells configured sites from the others.
+    transport: Arc<OceanTransport>,
 }
 
 impl ExampleHandler {
@@ -144,10 +138,16 @@ impl ExampleHandler {
                 out.add_process_request(&TaskUpdate::new(AcceptedTaskStatus::Received))
             })
             .map_err(|e| HandoffError::new(format!("reply not built: {e}")))?;
+        // A configured site's key, else `{site number}@{base URL}` (the transport's default
+        // credentials).
+        let key = match d.site.as_deref() {
+            Some(key) if self.transport.has_site(key) => key.to_owned(),
+            _ => any_site_key(&site),
+        };
         // Once per received message, even when a crash makes it come back.
         let once = format!("{}|reply-received", d.idempotency_key);
         self.outbox
-            .send_once(&site_key(&site), &reply, &once)
+            .send_once(&key, &reply, &once)
             .await
             .map(|_| ())
             .map_err(|e| HandoffError::new(format!("reply not stored: {e}")))
@@ -158,135 +158,6 @@ impl Handler for ExampleHandler {
     async fn handle(&self, delivery: Delivery) -> Result<(), HandoffError> {
         self.record(&delivery)?;
         self.answer(&delivery).await
-    }
-}
-
-/// A small transport to Ocean (token cached until shortly before expiry, dropped on 401).
-struct OceanHttp {
-    http: reqwest::Client,
-    credentials: ClientCredentials,
-    base_override: Option<OceanBase>,
-    tokens: Mutex<HashMap<String, (String, Instant)>>,
-}
-
-impl OceanHttp {
-    fn base_for(&self, site: &str) -> OceanBase {
-        if let Some(base) = &self.base_override {
-            return base.clone();
-        }
-        let url = site.split_once('@').map_or(site, |(_, url)| url);
-        match url {
-            "https://ocean.cognisantmd.com" => OceanBase::Production,
-            "https://test.cognisantmd.com" => OceanBase::Test,
-            "https://staging.cognisantmd.com" => OceanBase::Staging,
-            other => OceanBase::Custom(other.to_owned()),
-        }
-    }
-
-    async fn token(&self, base: &OceanBase) -> Result<String, String> {
-        let cached = self
-            .tokens
-            .lock()
-            .ok()
-            .and_then(|t| t.get(base.url()).cloned());
-        if let Some((token, until)) = cached {
-            if Instant::now() < until {
-                return Ok(token);
-            }
-        }
-        let request = self.credentials.token_request(base, ClientAuth::Body);
-        let mut post = self
-            .http
-            .post(request.url())
-            .header("content-type", request.content_type())
-            .body(request.body().to_owned());
-        if let Some(auth) = request.authorization() {
-            post = post.header("authorization", auth);
-        }
-        let response = post
-            .send()
-            .await
-            .map_err(|_| "token endpoint unreachable")?;
-        if !response.status().is_success() {
-            return Err(format!(
-                "token endpoint answered {}",
-                response.status().as_u16()
-            ));
-        }
-        let body: serde_json::Value = response.json().await.map_err(|_| "token not JSON")?;
-        let token = body
-            .get("access_token")
-            .and_then(serde_json::Value::as_str)
-            .ok_or("no access_token")?
-            .to_owned();
-        let ttl = body
-            .get("expires_in")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(300)
-            .saturating_sub(30);
-        let until = Instant::now() + Duration::from_secs(ttl);
-        if let Ok(mut tokens) = self.tokens.lock() {
-            tokens.insert(base.url().to_owned(), (token.clone(), until));
-        }
-        Ok(token)
-    }
-}
-
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let text = response.headers().get("retry-after")?.to_str().ok()?;
-    text.trim().parse().ok().map(Duration::from_secs)
-}
-
-impl Transport for OceanHttp {
-    async fn send(&self, site: &str, body: Vec<u8>) -> SendOutcome {
-        let base = self.base_for(site);
-        let token = match self.token(&base).await {
-            Ok(token) => token,
-            Err(reason) => {
-                return SendOutcome::Retry {
-                    reason,
-                    retry_after: None,
-                };
-            }
-        };
-        let response = self
-            .http
-            .post(http::process_messages_url(&base))
-            .header("content-type", http::FHIR_JSON)
-            .bearer_auth(token)
-            .body(body)
-            .send()
-            .await;
-        let response = match response {
-            Ok(r) => r,
-            Err(_) => {
-                return SendOutcome::Retry {
-                    reason: "network error".into(),
-                    retry_after: None,
-                };
-            }
-        };
-        let status = response.status().as_u16();
-        match status {
-            200..=299 => SendOutcome::Delivered { status },
-            401 => {
-                if let Ok(mut tokens) = self.tokens.lock() {
-                    tokens.remove(base.url());
-                }
-                SendOutcome::Retry {
-                    reason: "status 401".into(),
-                    retry_after: None,
-                }
-            }
-            408 | 429 | 500..=599 => SendOutcome::Retry {
-                reason: format!("status {status}"),
-                retry_after: retry_after(&response),
-            },
-            _ => SendOutcome::Rejected {
-                status,
-                outcome: response.json().await.ok(),
-            },
-        }
     }
 }
 
@@ -340,23 +211,23 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let outbox = Outbox::new(store.clone());
+    let credentials = ClientCredentials::new(id, secret);
+    let base_override = args.ocean_base.as_deref().map(OceanBase::from_url);
+    let transport = Arc::new(
+        OceanTransport::from_config(
+            &config,
+            |var| std::env::var(var).ok(),
+            &ClientConfig::default(),
+        )
+        .map_err(|e| e.to_string())?
+        .with_any_site(credentials, base_override, ClientConfig::default()),
+    );
     let handler = ExampleHandler {
         deliveries: args.deliveries.clone(),
         outbox: outbox.clone(),
         pos: PosSystem::new("ocean-gateway example", format!("http://{addr}/fhir"))
             .map_err(|e| e.to_string())?,
-    };
-    let transport = OceanHttp {
-        http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|_| "HTTP client not built")?,
-        credentials: ClientCredentials::new(id, secret),
-        base_override: args
-            .ocean_base
-            .as_deref()
-            .map(|u| OceanBase::Custom(u.trim_end_matches('/').to_owned())),
-        tokens: Mutex::default(),
+        transport: Arc::clone(&transport),
     };
     let on_dead_letter = Arc::new(|r: &DeadLetterReport| {
         eprintln!("dead letter: {r:?}");
@@ -366,7 +237,7 @@ async fn run(args: Args) -> Result<(), String> {
         options,
         Arc::new(handler),
         outbox,
-        Arc::new(transport),
+        transport,
         on_dead_letter,
     );
     let listener = tokio::net::TcpListener::bind(addr)

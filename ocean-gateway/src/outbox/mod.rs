@@ -20,7 +20,6 @@
 //! - With several instances on one PostgreSQL database, each message is claimed by one
 //!   instance at a time.
 
-
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,10 +31,10 @@ use crate::client::SendOutcome;
 use crate::retry::RetryPolicy;
 use crate::store::{ClaimedOutbound, NewOutbound, Store, StoreError, now_ms};
 use crate::worker::{Waiter, Workers, owner};
-#[allow(unused_imports)]
 
 /// Delivers one message body to one site's Ocean (`$process-messages`), with whatever token
-/// handling it needs. The outbound client of [`crate::client`] implements it.
+/// handling it needs. [`crate::transport::OceanTransport`] implements it over the outbound
+/// client of [`crate::client`], one client per site.
 pub trait Transport: Send + Sync + 'static {
     /// Posts `body` to the site with key `site` and says what came of it.
     fn send(&self, site: &str, body: Vec<u8>) -> impl Future<Output = SendOutcome> + Send;
