@@ -221,7 +221,7 @@ fn print_table(w: &mut impl Write, out: &Extraction, rules: &Rules) -> std::io::
         "findings: {} error, {} warning, {} info",
         count(Severity::Error),
         count(Severity::Warning),
-        count(Severity::Info)
+        count(Severity::Information)
     )?;
     for f in &out.findings {
         writeln!(w, "  {f}")?;

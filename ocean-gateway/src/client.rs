@@ -10,7 +10,7 @@
 //! # The token
 //! `POST {base}/svc/oauth2/token` with `grant_type=client_credentials`. Ocean's own clients send
 //! the credentials both ways: HTTP Basic (Ocean's `fhir-client`) and in the form body (Ocean's
-//! autorouter). The default here is the form body ([`ClientAuth::Body`]): its encoding is
+//! autorouter). The default here is the form body ([`ClientAuth::Post`]): its encoding is
 //! unambiguous, whereas Basic (RFC 6749 §2.3.1) form-encodes the id and secret before base64,
 //! which servers do not all undo. Set [`ClientConfig::client_auth`] to [`ClientAuth::Basic`] if
 //! a site wants Basic.
@@ -116,7 +116,7 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// How long a whole `GET` may take, body included (default 5 min: 10 MB on a slow link).
     pub download_timeout: Duration,
-    /// How the token request carries the client id and secret (default [`ClientAuth::Body`]).
+    /// How the token request carries the client id and secret (default [`ClientAuth::Post`]).
     pub client_auth: ClientAuth,
     /// How long before its expiry a token is replaced (default 60 s; at most half its lifetime).
     pub token_refresh_margin: Duration,
@@ -128,7 +128,7 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             download_timeout: Duration::from_secs(300),
-            client_auth: ClientAuth::Body,
+            client_auth: ClientAuth::Post,
             token_refresh_margin: Duration::from_secs(60),
         }
     }

@@ -214,18 +214,16 @@ pub use rules::{
     KW_MEDICATIONS, KW_PAST_HISTORY, KW_PROBLEMS, LOINC_SYSTEM, LatestRule, Rules, RulesError,
 };
 
-/// The resource types extraction reads; everything else is skipped unread (and dropped by
-/// [`prune`]). MedicationRequest is only counted (for the `medication-request-only` finding).
-pub const READ_TYPES: &[&str] = &[
-    "Patient",
-    "AllergyIntolerance",
-    "Condition",
-    "Immunization",
-    "MedicationStatement",
-    "Medication",
-    "Observation",
-    "DocumentReference",
-];
+/// The resource types Ocean reads from `$everything`: [`ocean_model::everything::READ_TYPES`],
+/// the list ocean-smart shares. Extraction reads all of them except Appointment (no keyword
+/// comes from it); everything else is skipped unread. [`prune`] keeps every Appointment entry
+/// (Ocean processes Appointments) and drops other types. MedicationRequest is only counted (for
+/// the `medication-request-only` finding).
+pub use ocean_model::everything::READ_TYPES;
+
+/// The types of [`READ_TYPES`] no keyword is extracted from: read by Ocean, so [`prune`] keeps
+/// every entry of them whole, but skipped by extraction.
+pub(crate) const NOT_EXTRACTED: [&str; 1] = ["Appointment"];
 
 /// A small, realistic sample `$everything` Bundle (a fictional BC patient), used by the
 /// `keywords` example when no file is given.

@@ -176,12 +176,20 @@ pub struct AttachmentInfo {
     pub creation: Option<String>,
 }
 
+/// How much a finding matters: the workspace's one scale, [`ocean_model::Severity`]
+/// (`Error`, `Warning`, `Information`). In this crate's JSON a finding's severity is written
+/// `"error"`, `"warning"` or `"info"` (`ocean_model::severity::short`), as the checked-in schema
+/// says.
+pub use ocean_model::Severity;
+
+// The JSON Schema of a finding's severity: the short codes `Severity` is written as. Never
+// built; it only gives the schema its `Severity` definition (its doc comment is the schema's
+// description, so it stays as the checked-in schema has it).
 /// How much a finding matters.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
+#[derive(JsonSchema)]
+#[schemars(rename = "Severity", rename_all = "lowercase")]
+#[allow(dead_code)]
+enum SeveritySchema {
     /// Input could not be read at all (a resource Ocean reads is not valid FHIR JSON).
     Error,
     /// Data is present that Ocean will not show, or will show differently than intended.
@@ -313,6 +321,8 @@ pub struct Finding {
     /// Stable code.
     pub code: FindingCode,
     /// How much it matters.
+    #[serde(with = "ocean_model::severity::short")]
+    #[schemars(with = "SeveritySchema")]
     pub severity: Severity,
     /// What and why, without patient data.
     pub message: String,
@@ -324,11 +334,7 @@ pub struct Finding {
 
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
+        let sev = self.severity.short_str();
         write!(f, "{sev} [{}] {}", self.code, self.message)?;
         if let Some(r) = &self.resource {
             write!(f, " (at {r}")?;

@@ -8,7 +8,10 @@
 //!   item (not the excluded ones, nor those whose text repeats an earlier item);
 //! * the Medication each kept MedicationStatement's reference resolves to;
 //! * per `@ptLatestVal` row, only the winning Observation;
-//! * each current DocumentReference that gives an accepted attachment.
+//! * each current DocumentReference that gives an accepted attachment;
+//! * every Appointment entry, whole: Ocean processes Appointments
+//!   ([`READ_TYPES`](crate::READ_TYPES), the list ocean-smart shares) though no keyword comes
+//!   from them, so a pruned Bundle still carries everything Ocean reads.
 //!
 //! Everything else is dropped, including resource types Ocean does not read. The Bundle's own
 //! members are kept (`id`, `meta`, `type`, ...) except `total` and `link`, which would be wrong
@@ -76,7 +79,7 @@ pub fn prune_pages(pages: &[&[u8]], rules: &Rules) -> Result<Pruned, ExtractErro
             any_bundle = true;
             for (i, e) in entries.into_iter().enumerate() {
                 before += 1;
-                if kept.contains(&(page, i)) {
+                if kept.contains(&(page, i)) || read_but_not_extracted(e) {
                     kept_entries.push(e);
                 }
             }
@@ -119,6 +122,25 @@ pub fn prune_pages(pages: &[&[u8]], rules: &Rules) -> Result<Pruned, ExtractErro
         entries_before: before,
         entries_after: kept_entries.len(),
     })
+}
+
+/// Whether an entry holds a resource whose type Ocean reads but extraction does not
+/// ([`crate::NOT_EXTRACTED`]): such entries are kept whole.
+fn read_but_not_extracted(entry: &RawValue) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Entry<'a> {
+        #[serde(borrow)]
+        resource: Option<TypeOnly<'a>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct TypeOnly<'a> {
+        #[serde(rename = "resourceType", borrow)]
+        resource_type: Option<Cow<'a, str>>,
+    }
+    serde_json::from_str::<Entry<'_>>(entry.get())
+        .ok()
+        .and_then(|e| e.resource?.resource_type)
+        .is_some_and(|t| crate::NOT_EXTRACTED.contains(&&*t))
 }
 
 struct Top<'a> {
@@ -169,4 +191,33 @@ fn parse_top(bytes: &[u8]) -> Result<Top<'_>, ExtractError> {
             column: e.column(),
         })?;
     Ok(top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appointments_are_kept_whole_other_unread_types_dropped() {
+        let bundle = br#"{"resourceType":"Bundle","type":"searchset","entry":[
+          {"resource":{"resourceType":"Appointment","id":"a1","status":"booked","participant":[]}},
+          {"resource":{"resourceType":"Encounter","id":"e1","status":"finished"}},
+          {"fullUrl":"urn:x","resource":{"id":"a2","resourceType":"Appointment","status":"proposed"}},
+          {"resource":"not an object"},
+          {"resource":{"resourceType":"MedicationRequest","id":"m1"}}]}"#;
+        let p = prune(bundle, &Rules::default()).unwrap();
+        assert_eq!((p.entries_before, p.entries_after), (5, 2));
+        let v: serde_json::Value = serde_json::from_slice(&p.json).unwrap();
+        let ids: Vec<&str> = v["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["resource"]["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["a1", "a2"]);
+        // Every type Ocean reads but extraction skips is in READ_TYPES.
+        for t in crate::NOT_EXTRACTED {
+            assert!(crate::READ_TYPES.contains(&t));
+        }
+    }
 }

@@ -27,6 +27,12 @@ impl Confidence {
             Self::Rejected => "rejected",
         }
     }
+
+    /// The same as `code()`, under the accessor name every code type of the workspace has
+    /// (`ocean_model`'s conventions).
+    pub fn as_str(self) -> &'static str {
+        self.code()
+    }
 }
 
 impl fmt::Display for Confidence {
@@ -138,6 +144,12 @@ impl MatchOutcome {
             Self::Candidates { .. } => "candidates",
             Self::NoMatch { .. } => "none",
         }
+    }
+
+    /// The same as `code()`, under the accessor name every code type of the workspace has
+    /// (`ocean_model`'s conventions).
+    pub fn as_str(&self) -> &'static str {
+        self.code()
     }
 
     /// The confident match, if there is one.

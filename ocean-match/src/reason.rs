@@ -170,6 +170,12 @@ impl Reason {
         }
     }
 
+    /// The same as `code()`, under the accessor name every code type of the workspace has
+    /// (`ocean_model`'s conventions).
+    pub fn as_str(self) -> &'static str {
+        self.code()
+    }
+
     /// Reads a code written by [`Reason::code`].
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.code() == code)

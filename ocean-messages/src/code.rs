@@ -79,6 +79,12 @@ impl EventCode {
         }
     }
 
+    /// The same as `code()`, under the accessor name every code type of the workspace has
+    /// (`ocean_model`'s conventions).
+    pub fn as_str(self) -> &'static str {
+        self.code()
+    }
+
     /// Reads a code (exact spelling); `None` for a code this crate does not model.
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.code() == code)

@@ -10,7 +10,6 @@ use ocean_model::{
 use crate::build_error::BuildError;
 use crate::code::EventCode;
 use crate::document::{Document, DocumentLink};
-use crate::http;
 use crate::message::Message;
 use crate::outbound::{NewEntry, Outbound, OutboundMessage, non_blank, profiled};
 use crate::participant::Participant;
@@ -223,7 +222,7 @@ impl Outbound<'_> {
                     if bytes.is_empty() {
                         return Err(bad("the content is empty"));
                     }
-                    att.data = Some(Base64Binary::new(http::base64(bytes)));
+                    att.data = Some(Base64Binary::encode(bytes));
                     att.size = i64::try_from(bytes.len()).ok();
                 }
                 AttachmentContent::Url(url) => {

@@ -31,7 +31,8 @@ use std::fmt::Write as _;
 
 use ocean_model::{IssueSeverity, OceanBase, OperationOutcome, OperationOutcomeIssue, ReferralId};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use ocean_model::oauth::BasicCredentials;
+use ocean_model::percent;
 
 use crate::{MessageError, Received};
 
@@ -64,7 +65,7 @@ pub fn letter_url(base: &OceanBase, referral: &ReferralId, with_attachments: boo
     let mut url = format!(
         "{}/svc/fhir/v1/ServiceRequest/{}/$letter",
         base.url(),
-        percent_encode(referral.as_str(), false)
+        percent::encode(referral.as_str())
     );
     if with_attachments {
         url.push_str("?attachments=true");
@@ -86,27 +87,6 @@ pub fn is_fhir_json(content_type: &str) -> bool {
     essence.eq_ignore_ascii_case(FHIR_JSON) || essence.eq_ignore_ascii_case("application/json")
 }
 
-/// Every byte but the unreserved characters of RFC 3986 (`A-Z a-z 0-9 - . _ ~`).
-const RESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Unreserved characters (RFC 3986) stay; everything else is `%XX`. With `form`, a space is
-/// `+` (`application/x-www-form-urlencoded`).
-fn percent_encode(text: &str, form: bool) -> String {
-    utf8_percent_encode(text, RESERVED)
-        .map(|chunk| if form && chunk == "%20" { "+" } else { chunk })
-        .collect()
-}
-
-/// Standard base64 with padding (RFC 4648 §4), for Basic authentication and attachment data.
-pub(crate) fn base64(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
 /// OAuth2 client credentials for one Ocean site (set up in the Ocean Portal). `Debug` hides the
 /// secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -126,15 +106,13 @@ impl fmt::Debug for ClientCredentials {
     }
 }
 
-/// How the token request authenticates the client (RFC 6749 §2.3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientAuth {
-    /// `Authorization: Basic base64(id:secret)` (the id and secret form-encoded first, as RFC
-    /// 6749 §2.3.1 says); the body carries only the grant type and scope.
-    Basic,
-    /// `client_id` and `client_secret` in the form body (`client_secret_post`).
-    Body,
-}
+/// How the token request authenticates the client (RFC 6749 §2.3.1):
+/// [`ocean_model::oauth::ClientAuth`], the workspace's one OAuth vocabulary.
+/// [`ClientAuth::Basic`] sends `Authorization: Basic base64(id:secret)` (id and secret
+/// form-encoded first, [`BasicCredentials::authorization`]) and a body with only the grant type
+/// and scope; [`ClientAuth::Post`] (`client_secret_post`, formerly `Body`) puts `client_id` and
+/// `client_secret` in the form body; [`ClientAuth::None`] puts only `client_id` there.
+pub use ocean_model::oauth::ClientAuth;
 
 /// A token request ready for any HTTP client: POST [`Self::url`] with the headers and body.
 /// `Debug` hides the body and the Authorization value (they hold the secret).
@@ -204,7 +182,7 @@ impl ClientCredentials {
     /// use ocean_messages::http::{ClientAuth, ClientCredentials};
     /// use ocean_model::OceanBase;
     /// let creds = ClientCredentials::new("pos client", "s3cr&t");
-    /// let req = creds.token_request(&OceanBase::Test, ClientAuth::Body);
+    /// let req = creds.token_request(&OceanBase::Test, ClientAuth::Post);
     /// assert_eq!(req.url(), "https://test.cognisantmd.com/svc/oauth2/token");
     /// assert_eq!(req.body(), "grant_type=client_credentials&client_id=pos+client&client_secret=s3cr%26t");
     /// let basic = creds.token_request(&OceanBase::Test, ClientAuth::Basic);
@@ -216,25 +194,25 @@ impl ClientCredentials {
         let mut body = String::from("grant_type=client_credentials");
         let mut authorization = None;
         match auth {
-            ClientAuth::Body => {
+            ClientAuth::Basic => {
+                let credentials = BasicCredentials::new(&self.client_id, &self.client_secret);
+                authorization = Some(credentials.authorization());
+            }
+            ClientAuth::None => {
+                let _ = write!(body, "&client_id={}", percent::encode_form(&self.client_id));
+            }
+            // `Post`, and any method added later: the secret in the body, as Ocean's client sends.
+            _ => {
                 let _ = write!(
                     body,
                     "&client_id={}&client_secret={}",
-                    percent_encode(&self.client_id, true),
-                    percent_encode(&self.client_secret, true)
+                    percent::encode_form(&self.client_id),
+                    percent::encode_form(&self.client_secret)
                 );
-            }
-            ClientAuth::Basic => {
-                let pair = format!(
-                    "{}:{}",
-                    percent_encode(&self.client_id, true),
-                    percent_encode(&self.client_secret, true)
-                );
-                authorization = Some(format!("Basic {}", base64(pair.as_bytes())));
             }
         }
         if let Some(scope) = &self.scope {
-            let _ = write!(body, "&scope={}", percent_encode(scope, true));
+            let _ = write!(body, "&scope={}", percent::encode_form(scope));
         }
         TokenRequest {
             url: token_url(base),
@@ -330,6 +308,7 @@ pub fn ack(result: &Result<Received, MessageError>) -> Ack {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ocean_model::Base64Binary;
 
     #[test]
     fn base64_vectors() {
@@ -343,16 +322,16 @@ mod tests {
             ("fooba", "Zm9vYmE="),
             ("foobar", "Zm9vYmFy"),
         ] {
-            assert_eq!(base64(input.as_bytes()), expected);
+            assert_eq!(Base64Binary::encode(input.as_bytes()), expected);
         }
-        assert_eq!(base64(&[0xff, 0xfe, 0xfd]), "//79");
+        assert_eq!(Base64Binary::encode(&[0xff, 0xfe, 0xfd]), "//79");
     }
 
     #[test]
     fn percent_encoding() {
-        assert_eq!(percent_encode("a b&c=d/é", true), "a+b%26c%3Dd%2F%C3%A9");
-        assert_eq!(percent_encode("a b", false), "a%20b");
-        assert_eq!(percent_encode("A-Z_a.z~0", false), "A-Z_a.z~0");
+        assert_eq!(percent::encode_form("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
+        assert_eq!(percent::encode("a b"), "a%20b");
+        assert_eq!(percent::encode("A-Z_a.z~0"), "A-Z_a.z~0");
     }
 
     #[test]
@@ -381,5 +360,16 @@ mod tests {
             "grant_type=client_credentials&scope=system%2F%2A.write"
         );
         assert_eq!(r.content_type(), FORM_URLENCODED);
+    }
+
+    #[test]
+    fn public_client_sends_only_its_id() {
+        let r = ClientCredentials::new("pos client", "s3cret")
+            .token_request(&OceanBase::Production, ClientAuth::None);
+        assert_eq!(
+            r.body(),
+            "grant_type=client_credentials&client_id=pos+client"
+        );
+        assert_eq!(r.authorization(), None);
     }
 }

@@ -8,10 +8,10 @@ use std::fmt;
 use ocean_model::validate::{Issue, validate_bundle};
 use ocean_model::{
     Bundle, BundleEntry, BundleType, Code, CodeableConcept, Coding, Extension, Id, Identifier,
-    IdentifierUse, Instant, MessageHeader, MessageHeaderDestination, MessageHeaderSource, Meta,
-    OceanNamingSystem, Patient, Profile, Reference, Resource, Uri, Value, identifiers::V2_0203,
+    IdentifierUse, Instant, InstantForm, MessageHeader, MessageHeaderDestination,
+    MessageHeaderSource, Meta, OceanNamingSystem, Patient, Profile, Reference, Resource, Uri,
+    Value, identifiers::V2_0203,
 };
-use time::UtcOffset;
 use uuid::Uuid;
 
 use crate::build_error::BuildError;
@@ -85,39 +85,12 @@ impl OutboundMessage {
 }
 
 /// Formats a time as a FHIR `instant` (`2025-06-01T09:30:00.000-04:00`), keeping its offset
-/// (converted to UTC when the offset has seconds, which FHIR cannot write).
+/// (converted to UTC when FHIR cannot write it): [`Instant::from_offset_date_time`] with
+/// [`InstantForm::OffsetMillis`], the workspace's one instant writer.
 pub(crate) fn instant_text(t: OffsetDateTime) -> Result<String, BuildError> {
-    let t = if t.offset().seconds_past_minute() != 0 {
-        // `checked_to_offset`: near the edge of `time`'s range, `to_offset` would panic.
-        t.checked_to_offset(UtcOffset::UTC)
-            .ok_or(BuildError::ClockOutOfRange)?
-    } else {
-        t
-    };
-    if !(1..=9999).contains(&t.year()) {
-        return Err(BuildError::ClockOutOfRange);
-    }
-    let offset = t.offset();
-    let zone = if offset.is_utc() {
-        "Z".to_owned()
-    } else {
-        let sign = if offset.is_negative() { '-' } else { '+' };
-        format!(
-            "{sign}{:02}:{:02}",
-            offset.whole_hours().unsigned_abs(),
-            offset.minutes_past_hour().unsigned_abs()
-        )
-    };
-    Ok(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{zone}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
-    ))
+    Instant::from_offset_date_time(t, InstantForm::OffsetMillis)
+        .map(Instant::into_string)
+        .map_err(|_| BuildError::ClockOutOfRange)
 }
 
 pub(crate) fn profiled(resource_type: &str) -> Option<Box<Meta>> {

@@ -5,7 +5,7 @@
 //! The seed ("A Word on Data: Keyword Population") lists the resource types Ocean processes in
 //! the `$everything` Bundle: MedicationStatement, AllergyIntolerance, Condition, Appointment,
 //! Observation, DocumentReference (pre-selected chart attachments) and Immunization
-//! ([`OCEAN_EVERYTHING_TYPES`]). Ocean also reads the Patient (its keyword table fills the
+//! ([`OCEAN_EVERYTHING_TYPES`], the list in [`ocean_model::everything`]). Ocean also reads the Patient (its keyword table fills the
 //! demographics pane from it; Ocean's test client calls `GET Patient/{id}` and checks that the
 //! Bundle has a Patient entry), the Practitioner the user is (`fhirUser`; its client asks for
 //! `user/Practitioner.read`), and, by inference, the Medication resources that
@@ -37,10 +37,9 @@
 //! before serving it, to cut payload size as the seed asks ("optimization for payload size and
 //! performance is important").
 //!
-//! Pruning keeps only the types keyword population reads (`ocean_keywords::READ_TYPES`), which
-//! does not include Appointment: a pruned Bundle has none of the Appointments the seed lists
-//! among what Ocean processes (and [`OCEAN_EVERYTHING_TYPES`] counts). Until the two lists are
-//! one (issue 11), confirm with Ocean whether it reads Appointments before pruning them away.
+//! Pruning keeps every entry whose type Ocean reads ([`ocean_model::everything::READ_TYPES`],
+//! the list [`is_processed`] checks and `ocean_keywords::READ_TYPES` re-exports), Appointment
+//! included, so a pruned Bundle still carries everything the seed lists as processed.
 //!
 //! ```
 //! use ocean_smart::everything::{EverythingParams, is_processed};

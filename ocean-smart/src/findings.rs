@@ -6,32 +6,13 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Ocean cannot work (or the standard is broken) until this is fixed.
-    Error,
-    /// Works, but something Ocean or the standard recommends is missing, or it rests on an
-    /// unconfirmed assumption.
-    Warning,
-}
-
-impl Severity {
-    /// `error` or `warning`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Error => "error",
-            Self::Warning => "warning",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// How bad a finding is: the workspace's one severity scale, [`ocean_model::Severity`].
+///
+/// Checkers here report only [`Severity::Error`] (Ocean cannot work, or the standard is broken,
+/// until it is fixed) and [`Severity::Warning`] (works, but something Ocean or the standard
+/// recommends is missing, or it rests on an unconfirmed assumption). JSON and `Display` write
+/// `error` and `warning`.
+pub use ocean_model::Severity;
 
 /// One problem found by a checker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

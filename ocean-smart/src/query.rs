@@ -1,5 +1,5 @@
-//! Percent-encoding (RFC 3986) and URL query strings, on the `percent-encoding` crate (no URL
-//! crate).
+//! Percent-encoding (RFC 3986) and URL query strings. The codec is [`ocean_model::percent`]
+//! (on the `percent-encoding` crate), re-exported here; this module adds query strings.
 //!
 //! Rules:
 //! - [`encode`] keeps only the RFC 3986 *unreserved* characters (`A-Z a-z 0-9 - . _ ~`) and
@@ -28,75 +28,10 @@
 //! assert_eq!(q, vec![("a".into(), "1".into()), ("b".into(), "two words".into()), ("c".into(), "".into())]);
 //! ```
 
-use std::borrow::Cow;
-
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, utf8_percent_encode};
-
 pub use crate::url::{UrlKind, url_kind};
-
-/// Why a percent-encoded text could not be decoded. Carries no part of the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DecodeError {
-    /// A `%` at this byte offset is not followed by two hex digits.
-    #[error("bad percent escape at byte {offset}")]
-    BadEscape {
-        /// Byte offset of the `%`.
-        offset: usize,
-    },
-    /// The decoded bytes are not UTF-8.
-    #[error("decoded text is not UTF-8")]
-    NotUtf8,
-}
-
-/// Whether a byte is RFC 3986 *unreserved* (`ALPHA / DIGIT / "-" / "." / "_" / "~"`).
-pub fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
-/// Every byte but the RFC 3986 unreserved characters: what [`encode`] escapes.
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes every byte of `s` except the RFC 3986 unreserved characters.
-pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, NOT_UNRESERVED).to_string()
-}
-
-/// The first `%` not followed by two hex digits. `percent-encoding` passes such a `%` through;
-/// this module refuses it, so a value cannot be read two ways.
-fn check_escapes(bytes: &[u8]) -> Result<(), DecodeError> {
-    let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
-    match (0..bytes.len()).find(|&i| bytes.get(i) == Some(&b'%') && !(hex(i + 1) && hex(i + 2))) {
-        Some(offset) => Err(DecodeError::BadEscape { offset }),
-        None => Ok(()),
-    }
-}
-
-fn decode_bytes(bytes: &[u8]) -> Result<String, DecodeError> {
-    check_escapes(bytes)?;
-    percent_decode(bytes)
-        .decode_utf8()
-        .map(Cow::into_owned)
-        .map_err(|_| DecodeError::NotUtf8)
-}
-
-/// Decodes `%XX` escapes (RFC 3986). `+` is kept as `+`.
-pub fn decode(s: &str) -> Result<String, DecodeError> {
-    decode_bytes(s.as_bytes())
-}
-
-/// Decodes `application/x-www-form-urlencoded` text: `+` is a space, then `%XX` escapes.
-pub fn decode_form(s: &str) -> Result<String, DecodeError> {
-    let spaced: Vec<u8> = s
-        .bytes()
-        .map(|b| if b == b'+' { b' ' } else { b })
-        .collect();
-    decode_bytes(&spaced)
-}
+/// Percent-encoding and decoding: [`ocean_model::percent`], the workspace's one codec (same
+/// rules as above).
+pub use ocean_model::percent::{DecodeError, decode, decode_form, encode, is_unreserved};
 
 /// Splits a query string (with or without the leading `?`) or a form body into decoded
 /// name/value pairs, in order, duplicates kept.

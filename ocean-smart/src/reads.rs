@@ -1,8 +1,9 @@
 //! The resource types Ocean reads during a launch: the seed's list of types Ocean processes
 //! from `$everything`, and every read with the interactions it needs and the evidence for it.
 //!
-//! The rules and sources are written in [`crate::everything`] ("What Ocean reads"), which
-//! re-exports these items; [`crate::scope::ScopeSet::ocean_coverage`] checks a grant against
+//! The list of types is [`ocean_model::everything`]'s, shared with ocean-keywords. The rules and
+//! sources are written in [`crate::everything`] ("What Ocean reads"), which re-exports these
+//! items; [`crate::scope::ScopeSet::ocean_coverage`] checks a grant against
 //! [`OCEAN_READS`].
 
 use serde::Serialize;
@@ -10,16 +11,13 @@ use serde::Serialize;
 use crate::interaction::Interaction;
 
 /// The resource types Ocean processes when they are in the `$everything` Bundle (seed list, in
-/// seed order).
-pub const OCEAN_EVERYTHING_TYPES: [&str; 7] = [
-    "MedicationStatement",
-    "AllergyIntolerance",
-    "Condition",
-    "Appointment",
-    "Observation",
-    "DocumentReference",
-    "Immunization",
-];
+/// seed order): [`ocean_model::everything::SEED_TYPES`], under the name this crate has used.
+pub use ocean_model::everything::SEED_TYPES as OCEAN_EVERYTHING_TYPES;
+
+/// Whether Ocean processes this resource type from a `$everything` Bundle (the seed list plus
+/// Patient and Medication): [`ocean_model::everything::is_read_type`], under the name this
+/// crate has used.
+pub use ocean_model::everything::is_read_type as is_processed;
 
 /// How sure we are that Ocean needs a read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,11 +103,3 @@ pub const OCEAN_READS: &[OceanRead] = &[
         why: "the launching user (fhirUser) and referrer information",
     },
 ];
-
-/// Whether Ocean processes this resource type from a `$everything` Bundle (the seed list plus
-/// Patient and Medication).
-pub fn is_processed(resource_type: &str) -> bool {
-    resource_type == "Patient"
-        || resource_type == "Medication"
-        || OCEAN_EVERYTHING_TYPES.contains(&resource_type)
-}

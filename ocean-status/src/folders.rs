@@ -278,6 +278,12 @@ impl AcceptedTaskStatus {
         }
     }
 
+    /// The same as `code()`, under the accessor name every code type of the workspace has
+    /// (`ocean_model`'s conventions).
+    pub fn as_str(self) -> &'static str {
+        self.code()
+    }
+
     /// The stage whose folders this status is listed under in the mapping table.
     pub fn stage(self) -> Stage {
         match self {

@@ -246,7 +246,7 @@ async fn twenty_sends_at_once_fetch_one_token() {
 #[tokio::test]
 async fn both_ways_of_sending_the_credentials() {
     bounded(async {
-        for (auth, seen) in [(ClientAuth::Body, "body"), (ClientAuth::Basic, "basic")] {
+        for (auth, seen) in [(ClientAuth::Post, "body"), (ClientAuth::Basic, "basic")] {
             let ocean = FakeOcean::start().await;
             let mut config = ClientConfig::default();
             config.client_auth = auth;

@@ -16,7 +16,7 @@ impl Engine<'_> {
         if status != Some("current") {
             self.note(
                 (FindingCode::AttachmentNotCurrent, "", 0),
-                Severity::Info,
+                Severity::Information,
                 Some(loc),
                 || "DocumentReference status is not current; Ocean does not offer it.".to_owned(),
             );
@@ -104,7 +104,7 @@ impl Engine<'_> {
                 format!("An attachment would take the referral over Ocean's limit of {} bytes in total; it is not offered.", limits.max_total_bytes),
             ),
             _ => (
-                Severity::Info,
+                Severity::Information,
                 "An attachment is a URL without size; Ocean's size limits could not be checked.".to_owned(),
             ),
         };
@@ -116,7 +116,7 @@ impl Engine<'_> {
         if self.attachments.is_empty() {
             self.note(
                 (FindingCode::MissingKeyword, "attachments", 2),
-                Severity::Info,
+                Severity::Information,
                 None,
                 || "No attachment: no current DocumentReference with an accepted file.".to_owned(),
             );

@@ -96,7 +96,7 @@ impl Engine<'_> {
         if phone_without_use {
             self.note(
                 (FindingCode::PhoneNoUse, "", 0),
-                Severity::Info,
+                Severity::Information,
                 Some(loc),
                 || "A Patient phone number has no use mobile, home or work, so Ocean does not place it.".to_owned(),
             );
@@ -142,7 +142,7 @@ impl Engine<'_> {
                         self.findings.insert(
                             (FindingCode::MissingDemographic, field, 0),
                             Acc {
-                                severity: Severity::Info,
+                                severity: Severity::Information,
                                 message: format!("The Patient has no {field}; Ocean's demographic pane leaves it empty."),
                                 first,
                                 count: 1,

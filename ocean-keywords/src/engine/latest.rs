@@ -108,7 +108,7 @@ impl<'r> Engine<'r> {
             if let Some(s) = ignored {
                 self.note(
                     (FindingCode::ObservationStatus, s, i),
-                    Severity::Info,
+                    Severity::Information,
                     Some(loc),
                     || format!("An Observation for {kw} is ignored: status {s}."),
                 );
@@ -146,7 +146,7 @@ impl<'r> Engine<'r> {
             Ok(v) => v,
             Err(why) => {
                 let severity = if why == NO_VALUE_ABSENT {
-                    Severity::Info
+                    Severity::Information
                 } else {
                     Severity::Warning
                 };
@@ -202,7 +202,7 @@ impl<'r> Engine<'r> {
                     );
                     self.note(
                         (FindingCode::MissingKeyword, rule.suffix(), 1),
-                        Severity::Info,
+                        Severity::Information,
                         None,
                         || {
                             format!(
@@ -217,7 +217,7 @@ impl<'r> Engine<'r> {
         for acc in self.findings.values_mut() {
             if let Some(row) = acc.row {
                 if filled_rows.get(row).copied().unwrap_or(false) {
-                    acc.severity = Severity::Info;
+                    acc.severity = Severity::Information;
                 }
             }
         }

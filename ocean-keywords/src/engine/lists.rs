@@ -68,7 +68,7 @@ impl Engine<'_> {
         let kw = section.keyword();
         self.note(
             (FindingCode::ItemExcluded, why, section.index()),
-            Severity::Info,
+            Severity::Information,
             Some(loc),
             || format!("{ty} excluded from {kw}: {why}."),
         );
@@ -104,7 +104,7 @@ impl Engine<'_> {
             let kw = section.keyword();
             self.note(
                 (FindingCode::ItemDuplicate, "", section.index()),
-                Severity::Info,
+                Severity::Information,
                 Some(loc),
                 || format!("{kw}: an item repeats an earlier item's text and was dropped."),
             );
@@ -338,7 +338,7 @@ impl Engine<'_> {
                     None => {
                         self.note(
                             (FindingCode::MedicationUnresolved, "", 0),
-                            Severity::Info,
+                            Severity::Information,
                             Some(loc_ref),
                             || "A MedicationStatement's medicationReference does not resolve to a Medication in the Bundle; the reference's display is used if it has one.".to_owned(),
                         );
@@ -366,7 +366,7 @@ impl Engine<'_> {
                         "",
                         CppSection::Medications.index(),
                     ),
-                    Severity::Info,
+                    Severity::Information,
                     Some(loc_ref),
                     || {
                         "@ptCpp.rx: an item repeats an earlier item's text and was dropped."
@@ -420,7 +420,7 @@ impl Engine<'_> {
                 let ty = section.resource_type();
                 self.note(
                     (FindingCode::MissingKeyword, kw, 0),
-                    Severity::Info,
+                    Severity::Information,
                     None,
                     || format!("{kw} is empty: no {ty} gives a shown item."),
                 );

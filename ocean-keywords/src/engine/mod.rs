@@ -199,7 +199,7 @@ impl Sink for Engine<'_> {
                 let l = loc("Bundle");
                 self.note(
                     (FindingCode::NestedBundle, "", 0),
-                    Severity::Info,
+                    Severity::Information,
                     Some(l),
                     || "A Bundle inside the Bundle is not read (Ocean does not descend into nested Bundles).".to_owned(),
                 );

@@ -14,16 +14,13 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
-/// The types read with `ocean_model` (few per chart).
-pub(crate) const TYPED: &[&str] = &[
-    "Patient",
-    "AllergyIntolerance",
-    "Condition",
-    "Immunization",
-    "MedicationStatement",
-    "Medication",
-    "DocumentReference",
-];
+/// The types read with `ocean_model` (few per chart): those of [`crate::READ_TYPES`] except
+/// Observation (read into its record) and [`crate::NOT_EXTRACTED`].
+fn typed(resource_type: &str) -> Option<&'static str> {
+    crate::READ_TYPES
+        .into_iter()
+        .find(|&t| t == resource_type && t != "Observation" && !crate::NOT_EXTRACTED.contains(&t))
+}
 
 /// Reads the members after `resourceType` for a given type.
 fn dispatch<'de, A: MapAccess<'de>>(
@@ -34,7 +31,7 @@ fn dispatch<'de, A: MapAccess<'de>>(
     if resource_type == "Observation" {
         return read_observation(map, ctx).map(Parsed::Observation);
     }
-    if let Some(&ty) = TYPED.iter().find(|&&t| t == resource_type) {
+    if let Some(ty) = typed(resource_type) {
         let mut obj = ObjectWriter::with_capacity(512);
         obj.string_member("resourceType", ty);
         while let Some(KeyText(k)) = map.next_key::<KeyText>()? {

@@ -54,16 +54,9 @@ impl TokenError {
     }
 }
 
-/// How the client authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientAuth {
-    /// `client_secret_post`.
-    Post,
-    /// `client_secret_basic`.
-    Basic,
-    /// No secret.
-    None,
-}
+/// How the client authenticated: [`ocean_model::oauth::ClientAuth`], the one OAuth client
+/// authentication vocabulary (`Basic`, `Post`, `None`, named by the OAuth registry).
+pub use ocean_model::oauth::ClientAuth;
 
 /// Ocean's token request (the form body, and the `Authorization` header if any). `Debug`
 /// hides the code, secret, verifier, refresh token and the values of other parameters.

@@ -3,11 +3,11 @@
 
 use std::collections::HashSet;
 
-use ocean_model::{Date, Instant};
+use ocean_model::everything::READ_TYPES;
+use ocean_model::{Date, Instant, InstantForm, is_resource_type_name};
 use time::OffsetDateTime;
 
 use crate::query::{self, DecodeError, QueryBuilder};
-use crate::reads::OCEAN_EVERYTHING_TYPES;
 
 /// Why `$everything` parameters could not be read. Names the parameter, never its value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,29 +51,13 @@ pub struct EverythingParams {
     pub other: Vec<(String, String)>,
 }
 
-fn is_type_name(s: &str) -> bool {
-    let mut b = s.bytes();
-    b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| c.is_ascii_alphanumeric())
-}
-
-/// Writes a time as a FHIR instant in UTC with whole seconds (`2024-01-31T09:00:00Z`).
+/// Writes a time as a FHIR instant in UTC with whole seconds (`2024-01-31T09:00:00Z`): the
+/// text of [`Instant::from_offset_date_time`] with [`InstantForm::UtcSeconds`], the form of
+/// `_since`. A time outside the years 1 to 9999 is [`EverythingError::TimeOutOfRange`].
 pub fn format_instant(t: OffsetDateTime) -> Result<String, EverythingError> {
-    // `checked_to_offset`: near the edge of `time`'s range, `to_offset` would panic.
-    let t = t
-        .checked_to_offset(time::UtcOffset::UTC)
-        .ok_or(EverythingError::TimeOutOfRange)?;
-    if !(1..=9999).contains(&t.year()) {
-        return Err(EverythingError::TimeOutOfRange);
-    }
-    Ok(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    ))
+    Instant::from_offset_date_time(t, InstantForm::UtcSeconds)
+        .map(Instant::into_string)
+        .map_err(|_| EverythingError::TimeOutOfRange)
 }
 
 impl EverythingParams {
@@ -86,9 +70,7 @@ impl EverythingParams {
     /// ([`is_processed`](crate::everything::is_processed)): what a POS can ask its own store for
     /// when building the Bundle.
     pub fn ocean_types() -> Self {
-        let mut types = vec!["Patient".to_owned()];
-        types.extend(OCEAN_EVERYTHING_TYPES.iter().map(|t| (*t).to_owned()));
-        types.push("Medication".to_owned());
+        let types = READ_TYPES.iter().map(|t| (*t).to_owned()).collect();
         Self {
             types,
             ..Self::default()
@@ -114,7 +96,7 @@ impl EverythingParams {
                 "_type" => {
                     for t in value.split(',') {
                         let t = t.trim();
-                        if !is_type_name(t) {
+                        if !is_resource_type_name(t) {
                             return Err(EverythingError::InvalidType(out.types.len()));
                         }
                         if listed.insert(t.to_owned()) {
@@ -163,7 +145,9 @@ impl EverythingParams {
 
     /// Sets `_since`.
     pub fn with_since(mut self, since: OffsetDateTime) -> Result<Self, EverythingError> {
-        self.since = Some(Instant::new(format_instant(since)?));
+        let since = Instant::from_offset_date_time(since, InstantForm::UtcSeconds)
+            .map_err(|_| EverythingError::TimeOutOfRange)?;
+        self.since = Some(since);
         Ok(self)
     }
 
@@ -172,7 +156,7 @@ impl EverythingParams {
         let mut list: Vec<String> = Vec::new();
         let mut listed: HashSet<&str> = HashSet::new();
         for (i, t) in types.iter().enumerate() {
-            if !is_type_name(t) {
+            if !is_resource_type_name(t) {
                 return Err(EverythingError::InvalidType(i));
             }
             if listed.insert(t) {

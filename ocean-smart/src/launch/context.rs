@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use ocean_model::Id;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -36,12 +37,6 @@ pub enum LaunchError {
     Config(String),
 }
 
-fn is_fhir_id(s: &str) -> bool {
-    (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-}
-
 /// The POS's own id of a referral (its ServiceRequest id), for an existing eRequest.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -51,7 +46,7 @@ impl PosReferralId {
     /// Checks the FHIR `id` rule.
     pub fn new(id: impl Into<String>) -> Result<Self, LaunchError> {
         let id = id.into();
-        if is_fhir_id(&id) {
+        if Id::is_valid_str(&id) {
             Ok(Self(id))
         } else {
             Err(LaunchError::InvalidId("referral"))
@@ -192,7 +187,7 @@ pub struct FhirUser {
 impl FhirUser {
     /// A practitioner by id.
     pub fn practitioner(id: &str) -> Result<Self, LaunchError> {
-        if !is_fhir_id(id) {
+        if !Id::is_valid_str(id) {
             return Err(LaunchError::InvalidFhirUser);
         }
         Ok(Self {
@@ -212,7 +207,7 @@ impl FhirUser {
         let type_name = parts.next().ok_or(LaunchError::InvalidFhirUser)?;
         let base = parts.next();
         let user_type = UserType::from_name(type_name).ok_or(LaunchError::InvalidFhirUser)?;
-        if !is_fhir_id(id) {
+        if !Id::is_valid_str(id) {
             return Err(LaunchError::InvalidFhirUser);
         }
         let base = match base {
@@ -293,7 +288,7 @@ impl LaunchContext {
         user: FhirUser,
         patient_id: &str,
     ) -> Result<Self, LaunchError> {
-        if !is_fhir_id(patient_id) {
+        if !Id::is_valid_str(patient_id) {
             return Err(LaunchError::InvalidId("patient"));
         }
         Ok(Self {
@@ -337,7 +332,7 @@ impl LaunchContext {
         if self.patient.is_none() {
             return Err(LaunchError::EncounterWithoutPatient);
         }
-        if !is_fhir_id(encounter_id) {
+        if !Id::is_valid_str(encounter_id) {
             return Err(LaunchError::InvalidId("encounter"));
         }
         self.encounter = Some(encounter_id.to_owned());

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use ocean_model::is_resource_type_name;
+
 use super::error::{ScopeError, validate_chars};
 use crate::interaction::{Interaction, Interactions};
 
@@ -92,11 +94,6 @@ pub struct ClinicalScope {
     resource: Option<String>,
     permissions: Permissions,
     query: Option<String>,
-}
-
-pub(super) fn is_resource_type_name(s: &str) -> bool {
-    let mut b = s.bytes();
-    b.next().is_some_and(|c| c.is_ascii_uppercase()) && b.all(|c| c.is_ascii_alphanumeric())
 }
 
 fn is_valid_query(q: &str) -> bool {

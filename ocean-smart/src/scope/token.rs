@@ -4,7 +4,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::clinical::{ClinicalScope, Context, Permissions, is_resource_type_name};
+use ocean_model::is_resource_type_name;
+
+use super::clinical::{ClinicalScope, Context, Permissions};
 use super::error::{ScopeError, validate_chars};
 
 /// `patient/$everything`: a non-standard scope naming an operation (Ocean's client asks for it;

@@ -152,7 +152,7 @@ fn near_miss_code_is_reported_not_used() {
     ]);
     assert_eq!(out.latest("cr"), Some(("1.1 mg/dL", "2023-01-01")));
     let f = out.findings_with(FindingCode::NearMissCode).next().unwrap();
-    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(f.severity, Severity::Information);
     // Near-misses follow the same system rule: under another system they are not reported.
     let o = json!({"resourceType":"Observation","status":"final",
         "code":{"coding":[{"system":"http://example.org","code":"2160-0"}]},
