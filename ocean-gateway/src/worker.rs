@@ -83,3 +83,8 @@ impl Workers {
 pub(crate) fn owner(instance: &str, n: usize) -> String {
     format!("{instance}-{n}")
 }
+
+/// A duration in whole milliseconds, as the store keeps times (saturating).
+pub(crate) fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}

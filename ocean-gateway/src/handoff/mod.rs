@@ -36,7 +36,7 @@ use tokio::sync::Notify;
 
 use crate::retry::RetryPolicy;
 use crate::store::{ClaimedInbound, Store};
-use crate::worker::{Waiter, Workers, owner};
+use crate::worker::{Waiter, Workers, ms, owner};
 
 /// One message handed to the POS.
 #[derive(Clone, PartialEq, Eq)]
@@ -167,10 +167,6 @@ impl HandoffOptions {
     pub fn backoff(&self, attempt: u32) -> Duration {
         RetryPolicy::new(self.backoff_initial, self.backoff_max, Duration::MAX).cap(attempt)
     }
-}
-
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Starts the hand-off workers. `instance` names this gateway instance (lease owners are
