@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --features gateway --example gateway -- [--config FILE] [--listen ADDR]
 //!     [--store URL] [--ocean-base URL] [--client-id ID --client-secret SECRET]
-//!     [--deliveries FILE]
+//!     [--deliveries FILE] [--download-dir DIR]
 //! ```
 //!
 //! With no arguments: a SQLite file `ocean-gateway.db` in the working directory, listening on
@@ -23,12 +23,18 @@
 //! the outbox to the site's Ocean (`--ocean-base` overrides the Ocean host, for tests), once per
 //! referral message even when a crash makes the hand-off come back (`Outbox::send_once`).
 //!
+//! With `--download-dir DIR` it also downloads the documents of every new or updated referral
+//! (`$letter`, `$binary`, with Ocean's limits and content types) into `DIR` through the same
+//! per-site client ([`OceanTransport::client_for`] and `ReferralDownloads`), as a POS attaching
+//! them to its chart would.
+//!
 //! Prints `listening on ADDR` when ready; stops cleanly on SIGTERM or SIGINT.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use ocean_ereferral::gateway::attachments::ReferralDownloads;
 use ocean_ereferral::gateway::client::{ClientConfig, ClientCredentials};
 use ocean_ereferral::gateway::config::{
     GatewayConfig, TEST_CLIENT_ID, TEST_CLIENT_SECRET, check_listen,
@@ -40,7 +46,7 @@ use ocean_ereferral::gateway::outbox::{DeadLetterReport, Outbox};
 use ocean_ereferral::gateway::store::Store;
 use ocean_ereferral::gateway::transport::{OceanTransport, any_site_key};
 use ocean_ereferral::messages::build::{Outbound, PosSystem, TaskUpdate};
-use ocean_ereferral::messages::{EventCode, OceanSite, Received};
+use ocean_ereferral::messages::{Event, EventCode, Message, OceanSite, Received};
 use ocean_ereferral::model::OceanBase;
 use ocean_ereferral::status::AcceptedTaskStatus;
 
@@ -53,6 +59,7 @@ struct Args {
     client_id: Option<String>,
     client_secret: Option<String>,
     deliveries: Option<PathBuf>,
+    download_dir: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -68,11 +75,12 @@ fn parse_args() -> Result<Args, String> {
             "--client-id" => args.client_id = Some(value()?),
             "--client-secret" => args.client_secret = Some(value()?),
             "--deliveries" => args.deliveries = Some(value()?.into()),
+            "--download-dir" => args.download_dir = Some(value()?.into()),
             "-h" | "--help" => {
                 return Err(
                     "usage: gateway [--config FILE] [--listen ADDR] [--store URL] \
                             [--ocean-base URL] [--client-id ID --client-secret SECRET] \
-                            [--deliveries FILE]"
+                            [--deliveries FILE] [--download-dir DIR]"
                         .into(),
                 );
             }
@@ -90,8 +98,10 @@ struct ExampleHandler {
     deliveries: Option<PathBuf>,
     outbox: Outbox,
     pos: PosSystem,
-    /// The same transport the outbox uses: it tells configured sites from the others.
+    /// The same transport the outbox uses: it tells configured sites from the others, and
+    /// downloads documents with the site's token.
     transport: Arc<OceanTransport>,
+    download_dir: Option<PathBuf>,
 }
 
 impl ExampleHandler {
@@ -116,13 +126,9 @@ impl ExampleHandler {
             .map_err(|_| HandoffError::new("the deliveries file cannot be written"))
     }
 
-    async fn answer(&self, d: &Delivery) -> Result<(), HandoffError> {
-        let Ok(Received::Supported(message)) = d.parse() else {
-            return Ok(());
-        };
-        if message.code() != EventCode::AddServiceRequest {
-            return Ok(());
-        }
+    /// The Ocean site of a received message and the outbox's key for it: a configured site's
+    /// key, else `{site number}@{base URL}` (the transport's default credentials).
+    fn site(&self, d: &Delivery, message: &Message) -> Result<(OceanSite, String), HandoffError> {
         let base = message
             .ocean_base()
             .cloned()
@@ -133,17 +139,23 @@ impl ExampleHandler {
             .unwrap_or("0");
         let site =
             OceanSite::new(base, number).map_err(|e| HandoffError::new(format!("site: {e}")))?;
-        let reply = Outbound::new(&message, &site, &self.pos)
-            .and_then(|mut out| {
-                out.add_process_request(&TaskUpdate::new(AcceptedTaskStatus::Received))
-            })
-            .map_err(|e| HandoffError::new(format!("reply not built: {e}")))?;
-        // A configured site's key, else `{site number}@{base URL}` (the transport's default
-        // credentials).
         let key = match d.site.as_deref() {
             Some(key) if self.transport.has_site(key) => key.to_owned(),
             _ => any_site_key(&site),
         };
+        Ok((site, key))
+    }
+
+    async fn answer(&self, d: &Delivery, message: &Message) -> Result<(), HandoffError> {
+        if message.code() != EventCode::AddServiceRequest {
+            return Ok(());
+        }
+        let (site, key) = self.site(d, message)?;
+        let reply = Outbound::new(message, &site, &self.pos)
+            .and_then(|mut out| {
+                out.add_process_request(&TaskUpdate::new(AcceptedTaskStatus::Received))
+            })
+            .map_err(|e| HandoffError::new(format!("reply not built: {e}")))?;
         // Once per received message, even when a crash makes it come back.
         let once = format!("{}|reply-received", d.idempotency_key);
         self.outbox
@@ -152,12 +164,58 @@ impl ExampleHandler {
             .map(|_| ())
             .map_err(|e| HandoffError::new(format!("reply not stored: {e}")))
     }
+
+    /// With `--download-dir`: the documents (`$letter`, `$binary`) of a new or updated
+    /// referral, with Ocean's limits, into `DIR/{referral}-{n}`. A failure that may pass
+    /// retries the hand-off; a refused document is logged and skipped.
+    async fn download(&self, d: &Delivery, message: &Message) -> Result<(), HandoffError> {
+        let Some(dir) = &self.download_dir else {
+            return Ok(());
+        };
+        let (Event::AddServiceRequest(referral) | Event::NotifyUpdateServiceRequest(referral)) =
+            message.event()
+        else {
+            return Ok(());
+        };
+        let (_, key) = self.site(d, message)?;
+        let client = self
+            .transport
+            .client_for(&key)
+            .ok_or_else(|| HandoffError::new("no Ocean client for the site"))?;
+        let name: String = d
+            .referral
+            .as_deref()
+            .unwrap_or("referral")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let mut downloads = ReferralDownloads::new(&client);
+        let links = referral
+            .documents()
+            .flat_map(|doc| doc.links().collect::<Vec<_>>());
+        for (n, link) in links.enumerate() {
+            let Some(url) = link.url() else { continue };
+            let path = dir.join(format!("{name}-{n}"));
+            match downloads.download_to_file(url, &path).await {
+                Ok(_) => {}
+                Err(e) if e.is_retryable() => {
+                    return Err(HandoffError::new(format!("document {n}: {e}")));
+                }
+                Err(e) => eprintln!("document {n} of {name} skipped: {e}"),
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Handler for ExampleHandler {
     async fn handle(&self, delivery: Delivery) -> Result<(), HandoffError> {
         self.record(&delivery)?;
-        self.answer(&delivery).await
+        let Ok(Received::Supported(message)) = delivery.parse() else {
+            return Ok(());
+        };
+        self.download(&delivery, &message).await?;
+        self.answer(&delivery, &message).await
     }
 }
 
@@ -228,6 +286,7 @@ async fn run(args: Args) -> Result<(), String> {
         pos: PosSystem::new("ocean-gateway example", format!("http://{addr}/fhir"))
             .map_err(|e| e.to_string())?,
         transport: Arc::clone(&transport),
+        download_dir: args.download_dir.clone(),
     };
     let on_dead_letter = Arc::new(|r: &DeadLetterReport| {
         eprintln!("dead letter: {r:?}");
