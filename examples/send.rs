@@ -114,22 +114,21 @@ fn main() -> ExitCode {
     }
     let Some(event) = event else { return usage() };
     let Some(event) = EventCode::from_code(&event) else {
-        return fail(format!("unknown event {event:?}"));
+        // The argument is not repeated: errors name only our own codes.
+        return fail("not an event this toolkit models (see the usage for the POS events)");
     };
     let body = match &from {
         None => SAMPLE.as_bytes().to_vec(),
         Some(path) => match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) => return fail(format!("cannot read {path}: {e}")),
+            Err(e) => return fail(format!("cannot read the --from file: {}", e.kind())),
         },
     };
     let received = match messages::parse(&body) {
         Ok(Received::Supported(m)) => *m,
-        Ok(Received::Unsupported(u)) => {
-            return fail(format!(
-                "the received message's event {} is not modelled",
-                u.code()
-            ));
+        Ok(Received::Unsupported(_)) => {
+            // The unmodelled code is input text: not repeated.
+            return fail("the received message's event is not one this toolkit models");
         }
         Err(e) => return fail(e),
     };

@@ -23,3 +23,11 @@ pub use ocean_smart as smart;
 /// (`ocean-gateway`, feature `gateway`).
 #[cfg(feature = "gateway")]
 pub use ocean_gateway as gateway;
+
+/// The `time` crate the builders' signatures use (`time::OffsetDateTime` in bookings and
+/// clocks), re-exported so a vendor names the same version.
+pub use time;
+
+/// The `serde_json` crate the views and reports use (`serde_json::Value`), re-exported so a
+/// vendor names the same version.
+pub use serde_json;

@@ -1,19 +1,26 @@
 //! Fuzz target: arbitrary bytes as a message received from Ocean.
 //!
 //! Parsing may fail but must not panic, and neither may anything a receiver does next: the
-//! acknowledgement, error `Display`/`Debug`, every view of a supported message. A supported
-//! message must survive a round trip: written back out and parsed again, it is still supported,
-//! with the same event, referral id and idempotency key.
+//! acknowledgement, error `Display`/`Debug`, every view of a supported message, the receive view
+//! (`receive --json`). The receive view agrees with the acknowledgement and names an event only
+//! when it is a modelled one. A supported message must survive a round trip: written back out and
+//! parsed again, it is still supported, with the same event, referral id and idempotency key.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ocean_messages::{Event, Received, http, parse};
+use ocean_messages::{Event, EventCode, Received, http, parse, receive_view};
 
 fuzz_target!(|data: &[u8]| {
     let result = parse(data);
     let ack = http::ack(&result);
     assert!(matches!(ack.status(), 200 | 400 | 422));
     let _ = ack.body();
+    let view = receive_view(&result, data);
+    assert_eq!(view["answer"], ack.status());
+    if let Some(event) = view["event"].as_str() {
+        assert!(EventCode::from_code(event).is_some(), "the view names an unmodelled event");
+    }
+    assert_eq!(view["referral"].is_object(), result.as_ref().is_ok_and(|r| r.is_supported()));
     let received = match result {
         Ok(r) => r,
         Err(e) => {
@@ -49,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
 fn walk(m: &ocean_messages::Message) {
     let r = m.referral();
     let _ = (r.patient(), r.health_number(), r.category(), r.letter_url());
-    let _ = (r.note_texts().count(), r.reasons().count());
+    let _ = (r.note_texts().count(), r.reasons().count(), r.reason(), r.patient_name());
+    for n in r.notes() {
+        let _ = (n.text(), n.author(), n.time());
+    }
     for p in r
         .requester()
         .into_iter()
@@ -62,12 +72,13 @@ fn walk(m: &ocean_messages::Message) {
             p.organization(),
             p.locations().len(),
             p.site_number(),
+            p.display_name(),
         );
     }
     for f in r.forms() {
         let _ = (f.form_id(), f.is_about_patient());
         for item in f.items() {
-            let _ = (item.is_hidden(), item.answer_texts());
+            let _ = (item.is_hidden(), item.answer_texts(), item.path());
         }
     }
     for d in r.documents() {

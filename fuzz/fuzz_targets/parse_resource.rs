@@ -1,7 +1,8 @@
 //! Fuzz target: arbitrary bytes parsed as any `Resource`.
 //!
 //! Parsing may fail but must not panic. When it succeeds, the model must survive a round trip:
-//! serialising it must succeed, and parsing that output must succeed and give an equal model.
+//! serialising it must succeed, and parsing that output must succeed and give an equal model,
+//! with the same wrong-typed elements kept (issue 12), and `validate` must not panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -20,4 +21,9 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => panic!("re-parsing the serialised Resource failed: {e}\n{text}"),
     };
     assert_eq!(first, second, "the model changed on a second parse\n{text}");
+    assert!(
+        first.unknown().wrong_types().eq(second.unknown().wrong_types()),
+        "the wrong-typed elements changed on a second parse\n{text}"
+    );
+    let _ = ocean_model::validate::validate(&first);
 });

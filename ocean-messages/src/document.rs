@@ -19,6 +19,18 @@ pub enum DocumentKind {
     Other,
 }
 
+impl DocumentKind {
+    /// `referralLetter`, `binary`, `inline` or `other` (the `receive --json` spelling).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReferralLetter => "referralLetter",
+            Self::Binary => "binary",
+            Self::Inline => "inline",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// A DocumentReference (referral letter or attachment).
 #[derive(Clone, Copy)]
 pub struct Document<'m> {

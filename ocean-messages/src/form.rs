@@ -9,6 +9,8 @@ use ocean_model::{
     QuestionnaireResponseItem,
 };
 
+use ocean_model::text::plain_text;
+
 use crate::ext;
 use crate::message::Message;
 
@@ -54,28 +56,38 @@ impl<'m> Form<'m> {
     }
 
     /// Every item, depth first in document order (nested items, including those under
-    /// answers, follow their parent), with hidden items marked.
+    /// answers, follow their parent), with hidden items marked and each item's path (the
+    /// `linkId`s from the top, joined by `/`).
     pub fn items(&self) -> Vec<FormItem<'m>> {
         let mut out = Vec::new();
-        let mut stack: Vec<(&'m QuestionnaireResponseItem, usize, bool)> = self
+        let mut stack: Vec<(&'m QuestionnaireResponseItem, usize, bool, String)> = self
             .qr
             .item
             .iter()
             .rev()
-            .map(|item| (item, 0, false))
+            .map(|item| (item, 0, false, String::new()))
             .collect();
-        while let Some((item, depth, parent_hidden)) = stack.pop() {
+        while let Some((item, depth, parent_hidden, parent)) = stack.pop() {
             let hidden = parent_hidden || is_hidden(item);
-            out.push(FormItem {
-                item,
-                depth,
-                hidden,
-            });
+            let link_id = item.link_id.as_deref().unwrap_or_default();
+            let path = if parent.is_empty() {
+                link_id.to_owned()
+            } else {
+                format!("{parent}/{link_id}")
+            };
             let nested = item
                 .item
                 .iter()
                 .chain(item.answer.iter().flat_map(|a| a.item.iter()));
-            let children: Vec<_> = nested.map(|c| (c, depth + 1, hidden)).collect();
+            let children: Vec<_> = nested
+                .map(|c| (c, depth + 1, hidden, path.clone()))
+                .collect();
+            out.push(FormItem {
+                item,
+                depth,
+                hidden,
+                path,
+            });
             stack.extend(children.into_iter().rev());
         }
         out
@@ -97,11 +109,12 @@ fn is_hidden(item: &QuestionnaireResponseItem) -> bool {
 }
 
 /// One eForm item.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct FormItem<'m> {
     item: &'m QuestionnaireResponseItem,
     depth: usize,
     hidden: bool,
+    path: String,
 }
 
 debug_view!(FormItem, depth, hidden);
@@ -122,6 +135,12 @@ impl<'m> FormItem<'m> {
         self.item.text.as_deref()
     }
 
+    /// The `linkId`s from the top-level item down to this one, joined by `/`
+    /// (`history/hx`); a missing `linkId` is an empty segment.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// How deeply the item is nested (0 for a top-level item).
     pub fn depth(&self) -> usize {
         self.depth
@@ -137,7 +156,8 @@ impl<'m> FormItem<'m> {
         &self.item.answer
     }
 
-    /// Each answer as text: strings, numbers and dates as written, booleans `true`/`false`,
+    /// Each answer as text: strings as plain text ([`ocean_model::text::plain_text`] when they
+    /// hold markup or character references), numbers and dates as written, booleans `true`/`false`,
     /// codings by display (else code), quantities as value and unit, references and attachments
     /// by their display or title (else URL).
     pub fn answer_texts(&self) -> Vec<Cow<'m, str>> {
@@ -157,6 +177,7 @@ fn answer_text(value: &AnswerValue) -> Option<Cow<'_, str>> {
         AnswerValue::Date(d) => Cow::Borrowed(d.as_str()),
         AnswerValue::DateTime(d) => Cow::Borrowed(d.as_str()),
         AnswerValue::Time(t) => Cow::Borrowed(t.as_str()),
+        AnswerValue::String(s) if s.contains(['<', '&']) => Cow::Owned(plain_text(s)),
         AnswerValue::String(s) => Cow::Borrowed(s.as_str()),
         AnswerValue::Uri(u) => Cow::Borrowed(u.as_str()),
         AnswerValue::Attachment(a) => Cow::Borrowed(
@@ -184,4 +205,24 @@ fn answer_text(value: &AnswerValue) -> Option<Cow<'_, str>> {
             Cow::Borrowed(r.display.as_deref().or(r.reference.as_deref())?)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_with_markup_are_plain() {
+        let s = |t: &str| AnswerValue::String(t.to_owned());
+        let text = |v: &AnswerValue| answer_text(v).map(Cow::into_owned);
+        assert_eq!(
+            text(&s("<b>Back</b> pain&nbsp;")).as_deref(),
+            Some("Back pain")
+        );
+        assert_eq!(
+            text(&s("BP < 120 & rising")).as_deref(),
+            Some("BP < 120 & rising")
+        );
+        assert_eq!(text(&s("plain")).as_deref(), Some("plain"));
+    }
 }

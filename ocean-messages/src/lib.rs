@@ -12,7 +12,8 @@
 //!    retries until it gets a `2xx`, for up to 96 hours);
 //! 4. picks the [`OceanSite`] the message belongs to ([`OceanSite::find_for`]);
 //! 5. handles the typed [`Event`] from [`Message::event`], and may log
-//!    [`Message::profile_issues`].
+//!    [`Message::profile_issues`]; [`receive_view`] gives the whole filed view as one JSON
+//!    object (what the `receive --json` example prints, with a JSON Schema).
 //!
 //! ```
 //! use ocean_messages::{http, parse, Event, Received};
@@ -31,6 +32,8 @@
 //!             assert_eq!(form.form_id(), Some("quickReferral"));
 //!             assert!(form.items().iter().any(|i| i.link_id() == Some("rfr")));
 //!             assert!(referral.letter_url().unwrap().ends_with("/$letter"));
+//!             // Neither a reasonCode, nor a note with text, nor an answer to `rfr`: no reason.
+//!             assert!(referral.reason().is_none());
 //!         }
 //!         Event::RevokeServiceRequest(referral) => println!("cancelled: {}", referral.id()),
 //!         _ => {}
@@ -47,13 +50,20 @@
 //! 4. POST [`build::OutboundMessage::to_json`] to [`build::OutboundMessage::url`] (the site's
 //!    `$process-messages`) with content type [`http::FHIR_JSON`] and the bearer token.
 //!
-//! # The four outcomes of [`parse`]
+//! # The four outcomes of [`parse`]: the receive table
 //! | outcome | when | answer ([`http::ack`]) |
 //! |---|---|---|
-//! | `Err(`[`MessageError::NotAMessage`]`)` | not JSON, not UTF-8, too deep, too large, not a Bundle, `Bundle.type` not `message`, no MessageHeader first | **400** |
-//! | `Err(`[`MessageError::Invalid`]`)` | a modelled event whose content breaks a rule below; the error names the FHIR path and the rule | **400** |
-//! | `Ok(`[`Received::Unsupported`]`)` | a well-formed message with an event this crate does not model (another code, another system, `eventUri`) | **200** (so Ocean stops retrying) |
-//! | `Ok(`[`Received::Supported`]`)` | a modelled event, checked and resolved | **200** |
+//! | `Err(`[`MessageError::NotAMessage`]`)` | not JSON, not UTF-8, too deep, too large, not a Bundle, `Bundle.type` not `message`, no MessageHeader first | **400** not a message |
+//! | `Err(`[`MessageError::Invalid`]`)` | a modelled event whose content breaks a rule below; a near miss of a modelled event (`event-code`, `event-system`); an ambiguous message (`msh-single`, `msh-event-choice`, `reference-unique`, `full-url-unique`); the error names the FHIR path and the rule | **400** invalid |
+//! | `Ok(`[`Received::Unsupported`]`)` | a well-formed message with an event this crate does not model at all (another code, with any system; an `eventUri` whose last segment is not a modelled code) | **200** unsupported (so Ocean stops retrying) |
+//! | `Ok(`[`Received::Supported`]`)` | a modelled event, checked and resolved | **200** supported |
+//!
+//! A referral is never dropped silently: a code that is a modelled one after trimming white
+//! space and folding ASCII case (`add-service-request `, `Add-Service-Request`), an `eventUri`
+//! ending in one, or a modelled code with a system Ocean does not use (anything but
+//! `https://ehealthontario.ca/fhir/CodeSystem/message-event-code`, its `http` spelling, or no
+//! system) is **400**, so Ocean retries and alerts the site instead of taking a 200 for a
+//! referral nobody read.
 //!
 //! Profile issues ([`ocean_model::validate`]) are a separate list and never change the
 //! outcome: real Ocean payloads break some profile rules (a note without text) and must still be
@@ -73,11 +83,22 @@
 //! | `sr-subject` | the ServiceRequest's `subject` resolves to a Patient entry (the focus Patient, for a Patient focus) | `Bundle.entry[s].resource.subject` |
 //! | `task-status`, `appointment-status` | a Task or Appointment focus has a `status` | `Bundle.entry[f].resource.status` |
 //! | `fhir-json` | every modelled element has its FHIR JSON type | the element's path |
+//! | `msh-single` | one MessageHeader, the first entry (every message) | `Bundle.entry[i].resource` |
+//! | `msh-event-choice` | `eventCoding` or `eventUri`, not both (every message) | `Bundle.entry[0].resource.eventUri` |
+//! | `event-code` | a code that is modelled after trimming/case-folding (or an `eventUri` ending in one) is written exactly | `Bundle.entry[0].resource.eventCoding.code` |
+//! | `event-system` | a modelled code has Ocean's system or none | `Bundle.entry[0].resource.eventCoding.system` |
+//! | `reference-unique` | no two entries share a `Type/id` (resource type and id, or `fullUrl` tail), so no reference means two entries | `Bundle.entry[i]` |
+//!
+//! # Complexity
+//! [`parse`] is linear in the body: the Bundle is read once, its entries are indexed once
+//! (`fullUrl`, UUID, `Type/id`), and every reference (focus, `basedOn`, `subject`, participants,
+//! form subjects) resolves through that index in constant time. [`Message::profile_issues`]
+//! runs [`ocean_model::validate`], whose complexity that crate documents.
 //!
 //! # Events: focus and what you get
 //! | event | direction | focus | [`Event`] variant → view: what you get |
 //! |---|---|---|---|
-//! | `add-service-request` | Ocean → receiving POS | ServiceRequest | [`Referral`]: referral id, status, category, priority, reasons, notes, `authoredOn`; Patient and health number; requester, performers ([`Participant`]: PractitionerRole → Practitioner, Organization, Locations, site number); eForms ([`Form`], hidden items marked); documents ([`Document`]: `$letter`, `$binary`) |
+//! | `add-service-request` | Ocean → receiving POS | ServiceRequest | [`Referral`]: referral id, status, category, priority, the reason for referral as plain text with its source ([`Referral::reason`]), plain-text notes with author and time, `authoredOn`; Patient, its chosen name and health number; requester, performers ([`Participant`]: PractitionerRole → Practitioner, Organization, Locations, site number); eForms ([`Form`], hidden items marked); documents ([`Document`]: `$letter`, `$binary`) |
 //! | `notify-update-service-request` | Ocean → POS | ServiceRequest | [`Referral`], plus the Task, Appointment and Communication entries Ocean accumulates |
 //! | `revoke-service-request` | Ocean → receiving POS | ServiceRequest | [`Referral`] (cancelled by the referrer) |
 //! | `send-communication-from-requester` | Ocean → receiving POS | Communication | [`CommunicationView`]: texts, attachments, sender, and the referral |
@@ -137,18 +158,23 @@ mod code;
 mod communication;
 mod correction;
 mod document;
+mod envelope;
 mod error;
 pub mod event;
 pub mod ext;
 mod form;
 pub mod http;
 pub mod idempotency;
+mod index;
 mod message;
+mod name;
 mod outbound;
 mod parse;
 mod participant;
 mod pos;
 mod process_request;
+mod reason;
+pub mod receive_view;
 mod referral;
 mod referral_event;
 mod rules;
@@ -165,9 +191,12 @@ pub use event::Event;
 pub use form::{Form, FormItem};
 pub use idempotency::IdempotencyKey;
 pub use message::{Message, Received, UnsupportedMessage};
+pub use name::PersonName;
 pub use parse::{DEFAULT_MAX_BYTES, ParseOptions, parse, parse_with};
 pub use participant::Participant;
 pub use process_request::TaskView;
+pub use reason::{Note, REASON_ITEM, REASON_LABEL, Reason, ReasonSource};
+pub use receive_view::receive_view;
 pub use referral::Referral;
 pub use rules::{InvalidMessage, MessageRule};
 pub use site::{OceanSite, SiteError};

@@ -13,6 +13,7 @@ use ocean_model::{
 
 use crate::code::EventCode;
 use crate::idempotency::IdempotencyKey;
+use crate::index::EntryIndex;
 
 /// A well-formed message: a modelled event, or one this crate does not model.
 #[derive(Debug, Clone)]
@@ -156,6 +157,7 @@ pub struct Message {
     pub(crate) referral_id: ReferralId,
     pub(crate) ocean_base: Option<OceanBase>,
     pub(crate) key: IdempotencyKey,
+    pub(crate) index: EntryIndex,
 }
 
 impl fmt::Debug for Message {
@@ -266,12 +268,6 @@ impl Message {
 
     /// Resolves a reference to an entry index.
     pub(crate) fn resolve_index(&self, reference: &Reference) -> Option<usize> {
-        resolve_index(&self.bundle, reference)
+        self.index.resolve(reference)
     }
-}
-
-pub(crate) fn resolve_index(bundle: &Bundle, reference: &Reference) -> Option<usize> {
-    let text = reference.reference.as_deref()?;
-    let (i, entry) = bundle.resolve_entry(text)?;
-    entry.resource.as_ref().map(|_| i)
 }

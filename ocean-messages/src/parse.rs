@@ -9,8 +9,9 @@
 //! 3. **Supported** ([`Received::Supported`], answer 200): a [`Message`](crate::Message) whose
 //!    typed [`Event`](crate::Event) is ready for the POS.
 //! 4. **Unsupported** ([`Received::Unsupported`], answer 200): a well-formed message with an
-//!    event this crate does not model (`notify-update-appointment`, `send-communication`, a code
-//!    from another system, an `eventUri`), which a receiver acknowledges so Ocean stops retrying.
+//!    event this crate does not model at all (`notify-update-appointment`, `send-communication`,
+//!    an `eventUri` not ending in a modelled code), which a receiver acknowledges so Ocean stops
+//!    retrying.
 //!
 //! Profile issues (what [`ocean_model::validate`] reports) never change the outcome: real Ocean
 //! payloads break some profile rules and must still be readable. Read them with
@@ -19,8 +20,12 @@
 //! # How the event is recognised
 //! `MessageHeader.eventCoding` with system `https://ehealthontario.ca/fhir/CodeSystem/message-event-code`
 //! (also the `http` spelling, or no system) and one of the codes of [`EventCode`] is a modelled
-//! event. Another code, another system or an `eventUri` is unsupported. No event at all is
-//! invalid (`msh-event`).
+//! event. A near miss is invalid, never unsupported: a modelled code after trimming and ASCII
+//! case-folding (`event-code`), an `eventUri` whose last segment (after `/`, `#` or `:`) is one
+//! (`event-code`), a modelled code with any other system (`event-system`). Another code (with
+//! any system) or another `eventUri` is unsupported. No event at all is invalid (`msh-event`).
+//! Two MessageHeaders (`msh-single`) or both `eventCoding` and `eventUri` (`msh-event-choice`)
+//! are invalid for every message, modelled or not.
 //!
 //! # Shapes that parse
 //! Ocean v0.11.1 (MessageHeader `fullUrl` a bare UUID, other entries `urn:uuid:` without
@@ -34,6 +39,7 @@ use ocean_model::{
 };
 
 use crate::code::{EventCode, MESSAGE_EVENT_SYSTEM, MESSAGE_EVENT_SYSTEM_HTTP};
+use crate::envelope;
 use crate::error::{MessageError, NotAMessage};
 use crate::ext;
 use crate::idempotency::{IdempotencyKey, MessageIds, fnv1a};
@@ -99,7 +105,9 @@ pub fn parse_with(body: &[u8], options: &ParseOptions) -> Result<Received, Messa
         .into());
     }
     // Read as any resource, so a missing or wrong `resourceType` is told apart from a Bundle.
-    let bundle: Bundle = match json::from_slice::<Resource>(body) {
+    // Strictly: a modelled event whose element has the wrong JSON type breaks `fhir-json` (400,
+    // so Ocean retries and the site is alerted) rather than reaching a POS half-typed.
+    let bundle: Bundle = match json::from_slice_strict::<Resource>(body) {
         Ok(Resource::Bundle(b)) => *b,
         Ok(_) => return Err(NotAMessage::NotABundle.into()),
         Err(e) => return unreadable(body, e),
@@ -110,6 +118,17 @@ pub fn parse_with(body: &[u8], options: &ParseOptions) -> Result<Received, Messa
     let Some(header) = header_of(&bundle) else {
         return Err(NotAMessage::NoMessageHeader.into());
     };
+    if let Some(i) = bundle
+        .entry
+        .iter()
+        .skip(1)
+        .position(|e| matches!(e.resource, Some(Resource::MessageHeader(_))))
+    {
+        return Err(second_header(event_of(header).modelled(), i + 1).into());
+    }
+    if envelope::both_events(body) {
+        return Err(both_events(event_of(header).modelled()).into());
+    }
     match event_of(header) {
         EventId::Missing => Err(InvalidMessage::new(
             None,
@@ -118,6 +137,7 @@ pub fn parse_with(body: &[u8], options: &ParseOptions) -> Result<Received, Messa
             "the MessageHeader has no event code",
         )
         .into()),
+        EventId::NearMiss { code, rule } => Err(near_miss(code, rule).into()),
         EventId::Other { system, code } => {
             let code = code.to_owned();
             let system = system.map(str::to_owned);
@@ -131,13 +151,65 @@ pub fn parse_with(body: &[u8], options: &ParseOptions) -> Result<Received, Messa
     }
 }
 
+fn second_header(event: Option<EventCode>, index: usize) -> InvalidMessage {
+    InvalidMessage::new(
+        event,
+        MessageRule::MshSingle,
+        format!("Bundle.entry[{index}].resource"),
+        "a message has one MessageHeader, the first entry",
+    )
+}
+
+fn both_events(event: Option<EventCode>) -> InvalidMessage {
+    InvalidMessage::new(
+        event,
+        MessageRule::MshEventChoice,
+        "Bundle.entry[0].resource.eventUri",
+        "the MessageHeader has both eventCoding and eventUri",
+    )
+}
+
+fn near_miss(code: EventCode, rule: MessageRule) -> InvalidMessage {
+    let (path, detail) = match rule {
+        MessageRule::EventSystem => (
+            "Bundle.entry[0].resource.eventCoding.system",
+            "a modelled event code with a system Ocean does not use",
+        ),
+        _ => (
+            "Bundle.entry[0].resource.eventCoding.code",
+            "an event code that is a modelled one except for case, white space or an eventUri \
+             prefix",
+        ),
+    };
+    InvalidMessage::new(Some(code), rule, path, detail)
+}
+
 enum EventId<'a> {
     Modelled(EventCode),
+    /// Close enough to a modelled event that answering 200 "unsupported" could drop a referral.
+    NearMiss {
+        code: EventCode,
+        rule: MessageRule,
+    },
     Other {
         system: Option<&'a str>,
         code: &'a str,
     },
     Missing,
+}
+
+impl EventId<'_> {
+    fn modelled(&self) -> Option<EventCode> {
+        match self {
+            Self::Modelled(c) | Self::NearMiss { code: c, .. } => Some(*c),
+            Self::Other { .. } | Self::Missing => None,
+        }
+    }
+}
+
+/// The modelled event a code means after trimming and ASCII case-folding.
+fn folded(code: &str) -> Option<EventCode> {
+    EventCode::from_code(&code.trim().to_ascii_lowercase())
 }
 
 fn classify_event<'a>(
@@ -148,16 +220,34 @@ fn classify_event<'a>(
     if let Some(code) = code.filter(|c| !c.is_empty()) {
         let ours =
             system.is_none_or(|s| s == MESSAGE_EVENT_SYSTEM || s == MESSAGE_EVENT_SYSTEM_HTTP);
-        return match EventCode::from_code(code) {
-            Some(c) if ours => EventId::Modelled(c),
+        return match (EventCode::from_code(code), folded(code)) {
+            (Some(c), _) if ours => EventId::Modelled(c),
+            (_, Some(c)) if !ours => EventId::NearMiss {
+                code: c,
+                rule: MessageRule::EventSystem,
+            },
+            (_, Some(c)) => EventId::NearMiss {
+                code: c,
+                rule: MessageRule::EventCode,
+            },
             _ => EventId::Other { system, code },
         };
     }
     match uri.filter(|u| !u.is_empty()) {
-        Some(u) => EventId::Other {
-            system: None,
-            code: u,
-        },
+        Some(u) => {
+            // The last segment of the URI (after `/`, `#` or `:`).
+            let tail = u.rsplit(['/', '#', ':']).next().unwrap_or(u);
+            match folded(tail) {
+                Some(c) => EventId::NearMiss {
+                    code: c,
+                    rule: MessageRule::EventCode,
+                },
+                None => EventId::Other {
+                    system: None,
+                    code: u,
+                },
+            }
+        }
         None => EventId::Missing,
     }
 }
@@ -237,6 +327,21 @@ fn unreadable(body: &[u8], error: ParseError) -> Result<Received, MessageError> 
         coding.and_then(|c| str_at(c, "code")),
         str_at(header, "eventUri"),
     );
+    let second = value
+        .get("entry")
+        .and_then(|e| e.as_array())
+        .and_then(|entries| {
+            entries.iter().skip(1).position(|e| {
+                e.get("resource")
+                    .is_some_and(|r| str_at(r, "resourceType") == Some("MessageHeader"))
+            })
+        });
+    if let Some(i) = second {
+        return Err(second_header(event.modelled(), i + 1).into());
+    }
+    if coding.is_some() && header.get("eventUri").is_some() {
+        return Err(both_events(event.modelled()).into());
+    }
     match event {
         EventId::Other { system, code } => {
             let referral = header
@@ -269,6 +374,7 @@ fn unreadable(body: &[u8], error: ParseError) -> Result<Received, MessageError> 
                 key,
             })))
         }
+        EventId::NearMiss { code, rule } => Err(near_miss(code, rule).into()),
         EventId::Modelled(code) => Err(fhir_json(Some(code), error).into()),
         EventId::Missing => Err(fhir_json(None, error).into()),
     }
@@ -344,6 +450,34 @@ mod tests {
         ));
         assert!(matches!(
             classify_event(Some("urn:other"), Some("add-service-request"), None),
+            EventId::NearMiss {
+                code: EventCode::AddServiceRequest,
+                rule: MessageRule::EventSystem
+            }
+        ));
+        assert!(matches!(
+            classify_event(None, Some(" Add-Service-Request\t"), None),
+            EventId::NearMiss {
+                code: EventCode::AddServiceRequest,
+                rule: MessageRule::EventCode
+            }
+        ));
+        assert!(matches!(
+            classify_event(Some("urn:other"), Some("REVOKE-service-request "), None),
+            EventId::NearMiss {
+                code: EventCode::RevokeServiceRequest,
+                rule: MessageRule::EventSystem
+            }
+        ));
+        assert!(matches!(
+            classify_event(None, None, Some("http://x/events#add-service-request")),
+            EventId::NearMiss {
+                code: EventCode::AddServiceRequest,
+                rule: MessageRule::EventCode
+            }
+        ));
+        assert!(matches!(
+            classify_event(Some("urn:other"), Some("notify-update-appointment"), None),
             EventId::Other { .. }
         ));
         assert!(matches!(

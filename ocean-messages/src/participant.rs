@@ -8,7 +8,10 @@ use ocean_model::{
     Reference, Resource,
 };
 
+use ocean_model::text::collapse_whitespace;
+
 use crate::message::Message;
+use crate::name::PersonName;
 
 /// A person or organisation in a referral (requester, performer, sender, receiver): a
 /// PractitionerRole with its Practitioner, Organization and Locations, or a Practitioner or
@@ -121,6 +124,20 @@ impl<'m> Participant<'m> {
     /// The Ocean directory listing reference (`id-referral-target-reference`).
     pub fn listing_reference(&self) -> Option<&'m str> {
         self.ocean_identifier(OceanNamingSystem::ReferralTargetReference)
+    }
+
+    /// The Practitioner's name (`family, given`, by the rule of [`PersonName`]), else the
+    /// Organization's name.
+    pub fn display_name(&self) -> Option<String> {
+        self.practitioner
+            .and_then(|p| PersonName::choose(&p.name))
+            .map(|n| n.display())
+            .or_else(|| {
+                self.organization
+                    .and_then(|o| o.name.as_deref())
+                    .map(collapse_whitespace)
+                    .filter(|n| !n.is_empty())
+            })
     }
 }
 

@@ -4,13 +4,14 @@
 use std::fmt;
 
 use ocean_model::{
-    Annotation, CodeableConcept, DateTime, DocumentReference, HealthNumber, OceanBase, Patient,
+    CodeableConcept, DateTime, DocumentReference, HealthNumber, OceanBase, Patient,
     QuestionnaireResponse, ReferralId, RequestPriority, RequestStatus, ServiceRequest,
 };
 
 use crate::document::{Document, DocumentKind};
 use crate::form::Form;
 use crate::message::Message;
+use crate::name::PersonName;
 use crate::participant::Participant;
 
 /// The referral of a message: its ServiceRequest and everything the message carries about it.
@@ -80,7 +81,8 @@ impl<'m> Referral<'m> {
             .find_map(CodeableConcept::display_text)
     }
 
-    /// `ServiceRequest.reasonCode` as text.
+    /// `ServiceRequest.reasonCode` as text (Ocean leaves it empty: [`Referral::reason`] also
+    /// reads the labelled note and the eForm item `rfr`).
     pub fn reasons(&self) -> impl Iterator<Item = &'m str> + use<'m> {
         self.service_request()
             .reason_code
@@ -88,14 +90,11 @@ impl<'m> Referral<'m> {
             .filter_map(CodeableConcept::display_text)
     }
 
-    /// `ServiceRequest.note` (Ocean: "Reason for Referral" as HTML).
-    pub fn notes(&self) -> &'m [Annotation] {
-        &self.service_request().note
-    }
-
-    /// The text of every note that has one.
+    /// The text of every note that has one, as received (Ocean: HTML); [`Referral::notes`]
+    /// gives plain text.
     pub fn note_texts(&self) -> impl Iterator<Item = &'m str> + use<'m> {
-        self.notes()
+        self.service_request()
+            .note
             .iter()
             .filter_map(|n| n.text.as_deref().filter(|t| !t.is_empty()))
     }
@@ -110,9 +109,16 @@ impl<'m> Referral<'m> {
         self.m.patient_index()
     }
 
-    /// The patient's provincial health number, if the Patient has one with a value.
+    /// The patient's provincial health number, if the Patient has one with a value
+    /// ([`HealthNumber::find`], the rule `ocean-keywords` uses for demographics).
     pub fn health_number(&self) -> Option<HealthNumber> {
         HealthNumber::find(&self.patient().identifier)
+    }
+
+    /// The patient's chosen name (`official`, else `usual`, else the first; see
+    /// [`PersonName`]); [`PersonName::display`] gives `family, given`.
+    pub fn patient_name(&self) -> Option<PersonName> {
+        PersonName::choose(&self.patient().name)
     }
 
     /// `ServiceRequest.requester`, resolved.

@@ -7,14 +7,15 @@ use std::collections::HashSet;
 use std::fmt;
 
 use ocean_model::{
-    Bundle, Identifier, MessageHeader, OceanBase, OceanNamingSystem, ParseError, ParsedReference,
-    Reference, ReferralId, Resource, ResourceType, ServiceRequest, Value, json,
+    Bundle, BundleIndex, Identifier, MessageHeader, OceanBase, OceanNamingSystem, ParseError,
+    ParsedReference, Reference, ReferralId, Resource, ResourceType, ServiceRequest, Value, json,
 };
 
 use crate::code::EventCode;
 use crate::ext;
 use crate::idempotency::{IdempotencyKey, MessageIds, fnv1a};
-use crate::message::{EMPTY_HEADER, EMPTY_RESOURCE, EMPTY_SERVICE_REQUEST, Message, resolve_index};
+use crate::index::EntryIndex;
+use crate::message::{EMPTY_HEADER, EMPTY_RESOURCE, EMPTY_SERVICE_REQUEST, Message};
 
 /// A rule a message of a modelled event must satisfy to be handed to a POS. Profile rules that
 /// do not stop a POS from handling the event are reported separately, as profile issues
@@ -53,11 +54,28 @@ pub enum MessageRule {
     /// `fhir-json`: every modelled element has the JSON type FHIR gives it (e.g. no number
     /// where a string belongs).
     FhirJson,
+    /// `msh-single`: the message has one MessageHeader, its first entry (checked for every
+    /// message, modelled event or not: a second header could carry another event).
+    MshSingle,
+    /// `msh-event-choice`: the MessageHeader has `eventCoding` or `eventUri`, not both
+    /// (checked for every message).
+    MshEventChoice,
+    /// `event-code`: an event code that is a modelled one after trimming white space and
+    /// folding case, or an `eventUri` whose last segment is, is written exactly (answered 400
+    /// rather than 200 "unsupported", so a referral is never dropped silently).
+    EventCode,
+    /// `event-system`: a modelled event code has Ocean's system
+    /// (`https://ehealthontario.ca/fhir/CodeSystem/message-event-code`, its `http` spelling,
+    /// or none); with any other system it is answered 400, not 200 "unsupported".
+    EventSystem,
+    /// `reference-unique`: no two entries share a `Type/id` (resource type and id, or the tail
+    /// of the `fullUrl`), so no reference can mean two entries (an impostor Patient).
+    ReferenceUnique,
 }
 
 impl MessageRule {
     /// Every rule, in the order of the crate documentation's table.
-    pub const ALL: [MessageRule; 12] = [
+    pub const ALL: [MessageRule; 17] = [
         Self::MshEvent,
         Self::MshFocus,
         Self::FocusType,
@@ -70,6 +88,11 @@ impl MessageRule {
         Self::TaskStatus,
         Self::AppointmentStatus,
         Self::FhirJson,
+        Self::MshSingle,
+        Self::MshEventChoice,
+        Self::EventCode,
+        Self::EventSystem,
+        Self::ReferenceUnique,
     ];
 
     /// The stable rule id (`"msh-focus"`).
@@ -87,6 +110,11 @@ impl MessageRule {
             Self::TaskStatus => "task-status",
             Self::AppointmentStatus => "appointment-status",
             Self::FhirJson => "fhir-json",
+            Self::MshSingle => "msh-single",
+            Self::MshEventChoice => "msh-event-choice",
+            Self::EventCode => "event-code",
+            Self::EventSystem => "event-system",
+            Self::ReferenceUnique => "reference-unique",
         }
     }
 }
@@ -276,6 +304,21 @@ pub(crate) fn resolve_message(
 ) -> Result<Message, InvalidMessage> {
     let invalid = |rule, path: String, detail| InvalidMessage::new(Some(code), rule, path, detail);
     check_unique_full_urls(&bundle, code)?;
+    let model_index = BundleIndex::new(&bundle);
+    // The later entry of the first pair in Bundle order (the pairs come in no set order).
+    if let Some(i) = model_index.duplicates().map(|(a, b)| a.max(b)).min() {
+        return Err(invalid(
+            MessageRule::ReferenceUnique,
+            format!("Bundle.entry[{i}]"),
+            "another entry has the same Type/id, so a reference could mean either",
+        ));
+    }
+    let resolve_index = |_: &Bundle, r: &Reference| {
+        model_index
+            .resolve(r)
+            .entry_index()
+            .filter(|&i| bundle.entry.get(i).is_some_and(|e| e.resource.is_some()))
+    };
     let header = header_of(&bundle).unwrap_or(&EMPTY_HEADER);
 
     // Focus.
@@ -442,6 +485,7 @@ pub(crate) fn resolve_message(
         _ => {}
     }
 
+    let index = EntryIndex::new(&bundle);
     let key = IdempotencyKey::from_parts(
         code.code(),
         Some(referral_id),
@@ -459,6 +503,7 @@ pub(crate) fn resolve_message(
         referral_id,
         ocean_base,
         key,
+        index,
     })
 }
 

@@ -5,6 +5,8 @@
 //! | view | what you get |
 //! |---|---|
 //! | [`Referral`] | the ServiceRequest with its Ocean referral id, status, category, priority, reasons, notes and `authoredOn`; the Patient and health number; requester, performers and the message's receiver as [`Participant`]s; eForms ([`Form`]); attachments ([`Document`]); any Task, Appointment and Communication entries |
+//! | [`Reason`], [`Note`] | the reason for referral as plain text and where it came from (reasonCode, the labelled note, the eForm item `rfr`); each note's plain text, author and time |
+//! | [`PersonName`] | the chosen name of a patient or practitioner, displayed `family, given` |
 //! | [`Participant`] | a PractitionerRole with its Practitioner, Organization and Locations resolved (or a bare Practitioner or Organization), and its Ocean identifiers (site number, listing reference) |
 //! | [`Form`] | a QuestionnaireResponse: the Ocean eForm id and every item, flattened, with hidden items marked and answers as text |
 //! | [`Document`] | a DocumentReference and its links: the referral letter (`$letter`), attachments (`$binary`), inline data |
@@ -21,6 +23,8 @@ pub use crate::communication::CommunicationView;
 pub use crate::correction::{Corrected, DataCorrection};
 pub use crate::document::{Document, DocumentKind, DocumentLink};
 pub use crate::form::{Form, FormItem};
+pub use crate::name::PersonName;
 pub use crate::participant::Participant;
 pub use crate::process_request::TaskView;
+pub use crate::reason::{Note, Reason, ReasonSource};
 pub use crate::referral::Referral;

@@ -12,6 +12,12 @@
 //!    most `$everything` servers).
 //!
 //! The first match in Bundle order wins. Nothing is resolved outside the Bundle.
+//!
+//! # Complexity
+//! Each `resolve*` call scans the entries once: O(n) time, no allocation. To resolve many
+//! references (a message's every reference, a validation), build a
+//! [`BundleIndex`](crate::BundleIndex) once (O(n)) and resolve in O(1) each; it applies the
+//! same rules, picks the same winner and also reports ambiguous references.
 
 use crate::{
     BundleType, Decimal, HttpVerb, Identifier, Instant, ParsedReference, Reference, Resource,

@@ -22,11 +22,25 @@ use serde_json::value::RawValue;
 /// This holds unknown or misspelled elements, `_field` primitive extensions, elements of
 /// `value[x]` types the model does not type, a second `value[x]` (invalid FHIR), explicit `null`s
 /// and empty arrays. Serialisation writes them back after the modelled members.
+///
+/// # Wrong JSON types
+/// A modelled element whose JSON type is wrong (a string where a CodeableConcept belongs, an
+/// object for a string, a number for a date, a single value for an array, ...) does not make
+/// parsing fail: it is kept here verbatim, under its own name, and the resource it belongs to
+/// lists its path in [`UnknownElements::wrong_types`]; [`crate::validate`] reports each as an
+/// error (rule `fhir-json`). Serialising writes it back as read, so the round trip stays
+/// JSON-equal. The unit kept is the member: an array with one wrong-typed item is kept whole
+/// (its path names the array), as the typed field cannot hold a gap.
 #[derive(Clone, Default)]
-pub struct UnknownElements(Option<Box<Members>>);
+pub struct UnknownElements(Option<Box<Inner>>);
 
-/// Kept members in input order; boxed behind one pointer because most objects have none.
-type Members = Vec<(String, Box<RawValue>)>;
+/// Kept members in input order, and the wrong-typed element paths of a resource; boxed behind
+/// one pointer because most objects have none.
+#[derive(Clone, Default)]
+struct Inner {
+    members: Vec<(String, Box<RawValue>)>,
+    wrong_types: Vec<String>,
+}
 
 impl UnknownElements {
     /// An empty set.
@@ -35,11 +49,29 @@ impl UnknownElements {
     }
 
     fn items(&self) -> &[(String, Box<RawValue>)] {
-        self.0.as_deref().map_or(&[], Vec::as_slice)
+        self.0.as_deref().map_or(&[], |i| i.members.as_slice())
     }
 
     fn items_mut(&mut self) -> &mut Vec<(String, Box<RawValue>)> {
-        self.0.get_or_insert_with(Box::default)
+        &mut self.0.get_or_insert_with(Box::default).members
+    }
+
+    /// On a resource: the paths, relative to the resource (`clinicalStatus`,
+    /// `code.coding[0].system`, `contained[1]`), of the modelled elements whose JSON type was
+    /// wrong and that are therefore kept verbatim among the unknown elements of their object
+    /// (see the type docs). Empty on other objects; elements inside a contained or entry
+    /// resource are listed by that resource. Not part of equality (it describes the members).
+    pub fn wrong_types(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .as_deref()
+            .into_iter()
+            .flat_map(|i| i.wrong_types.iter().map(String::as_str))
+    }
+
+    pub(crate) fn set_wrong_types(&mut self, paths: Vec<String>) {
+        if !paths.is_empty() {
+            self.0.get_or_insert_with(Box::default).wrong_types = paths;
+        }
     }
 
     /// Whether no member is kept.
@@ -85,10 +117,10 @@ impl UnknownElements {
         let Some(items) = self.0.as_deref_mut() else {
             return false;
         };
-        let before = items.len();
-        items.retain(|(k, _)| k != name);
-        let removed = before != items.len();
-        if items.is_empty() {
+        let before = items.members.len();
+        items.members.retain(|(k, _)| k != name);
+        let removed = before != items.members.len();
+        if items.members.is_empty() && items.wrong_types.is_empty() {
             self.0 = None;
         }
         removed
@@ -305,6 +337,9 @@ pub(crate) trait Object: Default {
 
     /// Writes the members (without `resourceType`).
     fn serialize_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+
+    /// The members this type does not model.
+    fn unknown_mut(&mut self) -> &mut UnknownElements;
 }
 
 pub(crate) struct ObjectVisitor<T>(pub(crate) PhantomData<T>);
@@ -317,9 +352,13 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let _depth = DepthGuard::enter(false)?;
+        let frame = T::IS_RESOURCE.then(crate::lenient::Frame::enter);
         let mut obj = T::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             obj.accept(key, MapValue(&mut map))?;
+        }
+        if let Some(frame) = frame {
+            obj.unknown_mut().set_wrong_types(frame.finish());
         }
         Ok(obj)
     }
@@ -368,7 +407,15 @@ pub(crate) fn read_opt<'de, T: DeserializeOwned, S: ValueSource<'de>>(
     src: S,
     unknown: &mut UnknownElements,
 ) -> Result<(), S::Error> {
-    match src.value::<Option<T>>()? {
+    let value = match lenient_value::<Option<T>, S>(src, &key)? {
+        Ok(v) => v,
+        Err(raw) => {
+            *slot = None;
+            unknown.insert_raw(key.into_owned(), raw);
+            return Ok(());
+        }
+    };
+    match value {
         Some(v) => {
             *slot = Some(v);
             forget_duplicate(unknown, &key);
@@ -389,7 +436,15 @@ pub(crate) fn read_vec<'de, T: DeserializeOwned, S: ValueSource<'de>>(
     src: S,
     unknown: &mut UnknownElements,
 ) -> Result<(), S::Error> {
-    match src.value::<Option<TightVec<T>>>()?.map(|t| t.0) {
+    let value = match lenient_value::<Option<TightVec<T>>, S>(src, &key)? {
+        Ok(v) => v,
+        Err(raw) => {
+            slot.clear();
+            unknown.insert_raw(key.into_owned(), raw);
+            return Ok(());
+        }
+    };
+    match value.map(|t| t.0) {
         Some(v) if !v.is_empty() => {
             *slot = v;
             forget_duplicate(unknown, &key);
@@ -420,7 +475,14 @@ where
     T: DeserializeOwned + Serialize,
     S: ValueSource<'de>,
 {
-    let items: Option<Vec<Option<T>>> = src.value::<Option<TightVec<Option<T>>>>()?.map(|t| t.0);
+    let items = match lenient_value::<Option<TightVec<Option<T>>>, S>(src, &key)? {
+        Ok(v) => v.map(|t| t.0),
+        Err(raw) => {
+            slot.clear();
+            unknown.insert_raw(key.into_owned(), raw);
+            return Ok(());
+        }
+    };
     let Some(items) = items else {
         slot.clear();
         unknown.insert_raw(key.into_owned(), raw_literal("null")?);
@@ -459,11 +521,56 @@ pub(crate) fn read_unknown<'de, S: ValueSource<'de>>(
     Ok(())
 }
 
+/// Reads a modelled member's value. Outside lenient mode (see [`crate::lenient`]) that is
+/// `src.value()`; in lenient mode the value is taken as raw text first, and when it does not
+/// fit `T` (wrong JSON type or impossible value) the raw text comes back as `Err` and the
+/// member's path is recorded. Other failures (too deep, ...) stay errors.
+pub(crate) fn lenient_value<'de, T: DeserializeOwned, S: ValueSource<'de>>(
+    src: S,
+    key: &str,
+) -> Result<Result<T, Box<RawValue>>, S::Error> {
+    if !crate::lenient::is_on() {
+        return src.value().map(Ok);
+    }
+    let raw: Box<RawValue> = src.value()?;
+    DepthGuard::check_replay::<S::Error>(raw.get())?;
+    let parsed = {
+        let _step = crate::lenient::StepGuard::key(key);
+        serde_json::from_str::<T>(raw.get())
+    };
+    match parsed {
+        Ok(v) => Ok(Ok(v)),
+        Err(e) if crate::error::is_wrong_type(&e) => {
+            crate::lenient::record(key);
+            Ok(Err(raw))
+        }
+        Err(e) => Err(de::Error::custom(crate::error::replay_message::<T>(
+            &e,
+            key,
+            raw.get(),
+        ))),
+    }
+}
+
+/// What a [`Choice`] made of a member.
+pub(crate) enum ChoiceRead<T, S> {
+    /// The typed value.
+    Value(T),
+    /// A value of the wrong JSON type, kept raw (lenient mode).
+    Kept(Box<RawValue>),
+    /// Not a type of this choice: the source back.
+    NotMine(S),
+}
+
 /// A `value[x]`-style choice type: one variant per allowed type, keyed by the type suffix.
 pub(crate) trait Choice: Sized {
-    /// Reads the variant for `suffix` (`"Quantity"` of `valueQuantity`), or gives the source
-    /// back when this choice has no such type.
-    fn accept<'de, S: ValueSource<'de>>(suffix: &str, src: S) -> Result<Result<Self, S>, S::Error>;
+    /// Reads the variant for `suffix` (`"Quantity"` of `valueQuantity`, member `key`), or gives
+    /// the source back when this choice has no such type.
+    fn accept<'de, S: ValueSource<'de>>(
+        suffix: &str,
+        key: &str,
+        src: S,
+    ) -> Result<ChoiceRead<Self, S>, S::Error>;
     /// Writes `prefix` + suffix and the value.
     fn serialize_as<M: SerializeMap>(
         &self,
@@ -496,12 +603,18 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for TightVec<T> {
             }
             #[inline]
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TightVec<T>, A::Error> {
-                let Some(first) = seq.next_element()? else {
+                let first = {
+                    let _step = crate::lenient::StepGuard::index(0);
+                    seq.next_element()?
+                };
+                let Some(first) = first else {
                     return Ok(TightVec(Vec::new()));
                 };
                 let mut v = Vec::with_capacity(1);
                 v.push(first);
-                while let Some(x) = seq.next_element()? {
+                loop {
+                    let _step = crate::lenient::StepGuard::index(v.len());
+                    let Some(x) = seq.next_element()? else { break };
                     v.push(x);
                 }
                 Ok(TightVec(v))

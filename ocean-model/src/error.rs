@@ -201,6 +201,20 @@ pub(crate) fn safe_message(e: &serde_json::Error) -> String {
     }
 }
 
+/// Whether a failure is a modelled element that does not fit its type (wrong JSON type,
+/// impossible value, a resource without `resourceType`): what lenient reading keeps instead.
+/// Syntax, end of input, I/O and nesting failures are not.
+pub(crate) fn is_wrong_type(e: &serde_json::Error) -> bool {
+    matches!(
+        classify_json(e),
+        ParseErrorKind::InvalidType { .. }
+            | ParseErrorKind::InvalidValue { .. }
+            | ParseErrorKind::MissingResourceType
+            | ParseErrorKind::WrongResourceType { .. }
+            | ParseErrorKind::InvalidContent
+    )
+}
+
 fn classify_json(e: &serde_json::Error) -> ParseErrorKind {
     use serde_json::error::Category;
     match e.classify() {
@@ -213,7 +227,7 @@ fn classify_json(e: &serde_json::Error) -> ParseErrorKind {
 
 /// Whether a member name may be shown in a path: FHIR element names are lowerCamelCase ASCII
 /// (primitive extensions start with `_`). Anything else might be input text.
-fn safe_segment(name: &str) -> bool {
+pub(crate) fn safe_segment(name: &str) -> bool {
     let mut chars = name.chars();
     name.len() <= 64
         && chars

@@ -3,6 +3,26 @@
 //! These wrap serde_json and turn its errors into [`ParseError`]s that carry a FHIR element path
 //! and no input text. A UTF-8 byte order mark at the start of the input is accepted.
 //!
+//! # Wrong JSON types are kept, not fatal
+//! A modelled element whose JSON type is wrong (`"clinicalStatus": "resolved"`, STU3's shape,
+//! where R4 has a CodeableConcept) does not make the resource or its Bundle unreadable: it is
+//! kept verbatim among its object's unknown elements and listed by its resource
+//! ([`crate::UnknownElements::wrong_types`]); [`crate::validate`] reports it (rule `fhir-json`).
+//! Reading fails only when the input is not JSON, is too deep, or is not a resource of the
+//! requested kind (no `resourceType`, another type, not an object). Input without such
+//! elements is read once; input with them is read a second time, leniently (see the cost in
+//! the lenient module of the source).
+//!
+//! ```
+//! use ocean_model::{json, Condition, validate};
+//! let c: ocean_model::Resource = json::from_str(
+//!     r#"{"resourceType":"Condition","clinicalStatus":"resolved","subject":{"reference":"Patient/1"}}"#,
+//! ).unwrap();
+//! assert_eq!(c.unknown().wrong_types().collect::<Vec<_>>(), ["clinicalStatus"]);
+//! let issues = validate::validate(&c);
+//! assert!(issues.iter().any(|i| i.rule == "fhir-json" && i.path == "Condition.clinicalStatus"));
+//! ```
+//!
 //! Limits: serde_json's nesting limit (128 levels of arrays and objects) applies, and resources
 //! nest at most [`MAX_RESOURCE_DEPTH`] deep (a Bundle entry's resource, its `contained`, ...).
 //! Deeper input is refused with [`ParseErrorKind::TooDeep`](crate::ParseErrorKind::TooDeep), so
@@ -18,8 +38,9 @@
 //! let back: serde_json::Value = serde_json::from_str(&json::to_string(&p).unwrap()).unwrap();
 //! assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
 //!
-//! let err = json::from_str::<Patient>(r#"{"resourceType":"Patient","gender":5}"#).unwrap_err();
-//! assert_eq!(err.path.as_deref(), Some("Patient.gender"));
+//! // Only input that is not JSON, or not the resource asked for, fails.
+//! let err = json::from_str::<Patient>(r#"{"resourceType":"Observation"}"#).unwrap_err();
+//! assert!(matches!(err.kind, ocean_model::ParseErrorKind::WrongResourceType { .. }));
 //! ```
 
 use std::io::Read;
@@ -55,6 +76,20 @@ pub fn from_slice<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
     let bytes = strip_bom(bytes);
     // Checking UTF-8 once for the whole input lets serde_json skip the check for every string
     // (about a sixth of the work); invalid UTF-8 goes the byte way for the same error.
+    let text = std::str::from_utf8(bytes).ok();
+    let read = || match text {
+        Some(text) => serde_json::from_str(text),
+        None => serde_json::from_slice(bytes),
+    };
+    read_twice(read, bytes)
+}
+
+/// Parses FHIR JSON bytes strictly: a modelled element of the wrong JSON type is an error
+/// ([`ParseErrorKind::InvalidType`](crate::ParseErrorKind::InvalidType) at its path) instead of
+/// being kept. For callers that would rather skip such a resource than hold it half-typed (the
+/// keyword engine skips and reports it).
+pub fn from_slice_strict<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
+    let bytes = strip_bom(bytes);
     let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
@@ -65,42 +100,42 @@ pub fn from_slice<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
     })
 }
 
+/// The fast reading, then, only if a modelled element had the wrong JSON type, the lenient one.
+fn read_twice<T: FhirJson>(
+    read: impl Fn() -> Result<T, serde_json::Error>,
+    bytes: &[u8],
+) -> Result<T, ParseError> {
+    match read() {
+        Ok(v) => Ok(v),
+        Err(e) if crate::error::is_wrong_type(&e) => {
+            let _lenient = crate::lenient::Mode::enter();
+            read().map_err(|e| {
+                let path = path_of_error::<T>(bytes);
+                ParseError::from_json(e).with_path(path)
+            })
+        }
+        Err(e) => {
+            let path = path_of_error::<T>(bytes);
+            Err(ParseError::from_json(e).with_path(path))
+        }
+    }
+}
+
 /// Parses FHIR JSON text.
 pub fn from_str<T: FhirJson>(text: &str) -> Result<T, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|e| {
-        let path = path_of_error::<T>(text.as_bytes());
-        ParseError::from_json(e).with_path(path)
-    })
+    read_twice(|| serde_json::from_str(text), text.as_bytes())
 }
 
-/// Parses FHIR JSON from a reader. Errors carry line and column but no element path (the
-/// input cannot be read twice).
-pub fn from_reader<T: FhirJson, R: Read>(reader: R) -> Result<T, ParseError> {
-    let mut reader = std::io::BufReader::new(reader);
-    // Skip a BOM if present.
-    let mut bom = [0u8; 3];
-    let mut peeked = Vec::new();
-    let n = read_up_to(&mut reader, &mut bom)
+/// Parses FHIR JSON from a reader: reads it to the end, then as [`from_slice`] (the input may
+/// have to be read twice, see the module docs), so errors carry the element path too. Put a
+/// size limit on the reader (`Read::take`) for untrusted input.
+pub fn from_reader<T: FhirJson, R: Read>(mut reader: R) -> Result<T, ParseError> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
         .map_err(|e| ParseError::from_json(serde_json::Error::io(e)))?;
-    if bom.get(..n) != Some(b"\xEF\xBB\xBF".as_slice()) {
-        peeked.extend_from_slice(bom.get(..n).unwrap_or_default());
-    }
-    let chained = std::io::Cursor::new(peeked).chain(reader);
-    serde_json::from_reader(chained).map_err(ParseError::from_json)
-}
-
-fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(buf.get_mut(n..).unwrap_or_default()) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
+    from_slice(&bytes)
 }
 
 /// The element path of a parse failure, found by parsing again with path tracking (only on the

@@ -39,6 +39,7 @@
 //! | [`codes`] | open code enums for the bindings that drive behaviour ([`TaskStatus`], ...) |
 //! | [`resources`] | the 22 resource types of the eReferral flows and `$everything` |
 //! | [`Resource`], [`bundle`] | any resource; Bundle iteration and reference resolution |
+//! | [`bundle_index`] | [`BundleIndex`]: many references resolved in linear time, ambiguity reported |
 //! | [`identifiers`] | health numbers, Ocean NamingSystems and referral ids, profile canonicals |
 //! | [`validate`], [`severity`] | profile checks; the one [`Severity`] scale of the workspace |
 //! | [`json`] | reading and writing, with safe errors |
@@ -76,6 +77,7 @@
 mod macros;
 
 pub mod bundle;
+pub mod bundle_index;
 pub mod codes;
 pub mod datatypes;
 pub mod datetime;
@@ -84,6 +86,7 @@ mod error;
 pub mod everything;
 pub mod identifiers;
 pub mod json;
+mod lenient;
 pub mod oauth;
 pub mod percent;
 pub mod primitives;
@@ -97,6 +100,7 @@ pub mod validate;
 pub use bundle::{
     Bundle, BundleEntry, BundleEntryRequest, BundleEntryResponse, BundleEntrySearch, BundleLink,
 };
+pub use bundle_index::{BundleIndex, Resolution};
 pub use codes::*;
 pub use datatypes::*;
 pub use datetime::{

@@ -180,12 +180,16 @@ macro_rules! fhir_object {
                         $(
                             if self.$cf.is_none() {
                                 if let Some(suffix) = key.strip_prefix($cp) {
-                                    match <$ct as $crate::de::Choice>::accept(suffix, src)? {
-                                        Ok(v) => {
+                                    match <$ct as $crate::de::Choice>::accept(suffix, &key, src)? {
+                                        $crate::de::ChoiceRead::Value(v) => {
                                             self.$cf = Some(v);
                                             return Ok(());
                                         }
-                                        Err(s) => src = s,
+                                        $crate::de::ChoiceRead::Kept(raw) => {
+                                            self.unknown.push_raw(key.into_owned(), raw);
+                                            return Ok(());
+                                        }
+                                        $crate::de::ChoiceRead::NotMine(s) => src = s,
                                     }
                                 }
                             }
@@ -206,6 +210,10 @@ macro_rules! fhir_object {
                     }
                 )*
                 self.unknown.serialize_into(map)
+            }
+
+            fn unknown_mut(&mut self) -> &mut $crate::UnknownElements {
+                &mut self.unknown
             }
         }
 
@@ -255,12 +263,16 @@ macro_rules! fhir_choice {
             #[inline]
             fn accept<'de, S: $crate::de::ValueSource<'de>>(
                 suffix: &str,
+                key: &str,
                 src: S,
-            ) -> Result<Result<Self, S>, S::Error> {
-                Ok(Ok(match suffix {
-                    $( $suffix => Self::$v(src.value()?), )*
-                    _ => return Ok(Err(src)),
-                }))
+            ) -> Result<$crate::de::ChoiceRead<Self, S>, S::Error> {
+                Ok(match suffix {
+                    $( $suffix => match $crate::de::lenient_value::<$t, S>(src, key)? {
+                        Ok(v) => $crate::de::ChoiceRead::Value(Self::$v(v)),
+                        Err(raw) => $crate::de::ChoiceRead::Kept(raw),
+                    }, )*
+                    _ => $crate::de::ChoiceRead::NotMine(src),
+                })
             }
 
             fn serialize_as<M: ::serde::ser::SerializeMap>(

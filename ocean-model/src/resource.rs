@@ -114,6 +114,16 @@ macro_rules! resource_enum {
                 }
             }
 
+            /// The members the model does not type (for an unknown resource type: every member
+            /// but `resourceType`), with the paths of wrong-typed elements
+            /// ([`UnknownElements::wrong_types`]).
+            pub fn unknown(&self) -> &UnknownElements {
+                match self {
+                    $( Self::$v(r) => &r.unknown, )*
+                    Self::Other(o) => &o.members,
+                }
+            }
+
             /// The `meta` element of a modelled resource.
             pub fn meta(&self) -> Option<&Meta> {
                 match self {
@@ -222,6 +232,7 @@ fn finish<'de, T: Object, A: MapAccess<'de>>(
     buffered: Vec<(String, Box<RawValue>)>,
     mut map: A,
 ) -> Result<Box<T>, A::Error> {
+    let frame = crate::lenient::Frame::enter();
     let mut obj = Box::<T>::default();
     for (key, raw) in &buffered {
         DepthGuard::check_replay::<A::Error>(raw.get())?;
@@ -235,6 +246,7 @@ fn finish<'de, T: Object, A: MapAccess<'de>>(
     while let Some(key) = map.next_key_seed(KeySeed)? {
         obj.accept(key, MapValue(&mut map))?;
     }
+    obj.unknown_mut().set_wrong_types(frame.finish());
     Ok(obj)
 }
 

@@ -11,10 +11,16 @@
 //! | rule | severity | checked on | requirement |
 //! |---|---|---|---|
 //! | `bundle-type` | error | Bundle | `type` is present and in the value set |
-//! | `message-header-first` | error | message Bundle | `entry[0].resource` is a MessageHeader |
+//! | `message-header-first` | error | message Bundle | `entry[0].resource` is a MessageHeader (R4 bdl-12) |
+//! | `document-composition-first` | error | document Bundle | `entry[0].resource` is a Composition (R4 bdl-11) |
+//! | `bundle-total` | error | Bundle | `total` only in a `searchset` or `history` Bundle (R4 bdl-1) |
+//! | `fullurl-unique` | error | Bundle (not `history`) | no two entries have the same `fullUrl` and `meta.versionId` (R4 bdl-7) |
+//! | `fullurl-id` | warning | Bundle entry | a `fullUrl` ending in `Type/id` names the entry resource's type and id |
+//! | `json-empty` | error | everything, checked from the root | no empty array, empty object or `null` member (FHIR JSON never has them; R4 ele-1); `null` items of primitive arrays are allowed |
 //! | `message-timestamp` | error | message Bundle | `timestamp` is present |
 //! | `entry-resource` | warning | Bundle entry | every entry has a `resource` |
 //! | `reference-unresolved` | warning | message Bundle | every `urn:uuid:` or `Type/id` reference names an entry |
+//! | `reference-ambiguous` | error | message Bundle | no such reference matches two entries (same `Type/id`, or same `fullUrl` in any spelling; see [`BundleIndex`]) |
 //! | `profile-claimed` | warning | resource in a message Bundle | `meta.profile` claims the eReferral profile of its type (IG-profiled types only) |
 //! | `msh-id` | error | MessageHeader | `id` is present (IG: 1..1) |
 //! | `msh-event` | error | MessageHeader | `eventCoding` has system `https://ehealthontario.ca/fhir/CodeSystem/message-event-code` and a code |
@@ -40,14 +46,17 @@
 //! | `annotation-text` | error | any Annotation checked here (ServiceRequest/Task/Communication notes) | `text` is present (R4 1..1; Ocean sometimes omits it) |
 //! | `code-unrecognized` | error | every code enum field checked here | the code is in its required value set |
 //! | `id-format` | error | every resource | `id` matches `[A-Za-z0-9\-\.]{1,64}` |
+//! | `fhir-json` | error | every resource, its `contained`, every entry | no modelled element has the wrong JSON type (such an element is kept as read, see [`crate::json`]); the path names the element |
 //! | `datetime-format` | error | `birthDate`, `authoredOn`, `timestamp`, `effectiveDateTime`, `issued`, `start`/`end`, ... | strict FHIR date/time grammar |
 
 use serde::Serialize;
 
+mod bundle_rules;
+
 use crate::codes::CodeEnum;
 use crate::{
-    Annotation, Bundle, BundleType, Date, DateTime, Instant, MessageEvent, ParsedReference,
-    Profile, Reference, Resource,
+    Annotation, Bundle, BundleIndex, BundleType, Date, DateTime, Instant, MessageEvent,
+    ParsedReference, Profile, Reference, Resource,
 };
 
 /// The event-code system of the eReferral message events (https, unlike the profile URLs).
@@ -98,7 +107,8 @@ pub fn to_operation_outcome(issues: &[Issue]) -> crate::OperationOutcome {
 
 struct Checker<'b> {
     issues: Vec<Issue>,
-    bundle: Option<&'b Bundle>,
+    /// The Bundle being checked, indexed once so every reference resolves in O(1).
+    index: Option<&'b BundleIndex<'b>>,
 }
 
 impl Checker<'_> {
@@ -187,10 +197,13 @@ impl Checker<'_> {
 
     /// In a Bundle: the reference resolves to an entry (and, if `ty` is given, one of that type).
     fn resolves(&mut self, r: &Reference, path: String, rule: &'static str, ty: Option<&str>) {
-        let (Some(bundle), Some(text)) = (self.bundle, r.reference.as_deref()) else {
+        let (Some(index), Some(text)) = (self.index, r.reference.as_deref()) else {
             return;
         };
-        match bundle.resolve(text) {
+        match index
+            .first_match(text)
+            .and_then(|(_, e)| e.resource.as_ref())
+        {
             None => self.error(
                 rule,
                 path,
@@ -221,7 +234,26 @@ impl Checker<'_> {
         }
     }
 
+    /// `fhir-json`: the wrong-typed elements kept while reading, here and in `contained`.
+    fn wrong_types(&mut self, resource: &Resource, base: &str) {
+        self.wrong_type_paths(resource.unknown(), base);
+        for (i, c) in resource.contained().iter().enumerate() {
+            self.wrong_types(c, &format!("{base}.contained[{i}]"));
+        }
+    }
+
+    fn wrong_type_paths(&mut self, unknown: &crate::UnknownElements, base: &str) {
+        for p in unknown.wrong_types() {
+            self.error(
+                "fhir-json",
+                format!("{base}.{p}"),
+                "element has the wrong JSON type for FHIR R4 (kept as read, not typed)",
+            );
+        }
+    }
+
     fn resource(&mut self, resource: &Resource, base: &str, in_message: bool) {
+        self.wrong_types(resource, base);
         if let Some(id) = resource_id(resource) {
             if !crate::Id::is_valid_str(id) {
                 self.error(
@@ -475,12 +507,17 @@ impl Checker<'_> {
                 );
             }
         }
+        self.bdl_rules(b, base);
+        let index = BundleIndex::new(b);
         let mut inner = Checker {
             issues: Vec::new(),
-            bundle: Some(b),
+            index: Some(&index),
         };
         for (i, e) in b.entry.iter().enumerate() {
             let path = format!("{base}.entry[{i}].resource");
+            if let Some(o) = e.response.as_ref().and_then(|r| r.outcome.as_deref()) {
+                inner.wrong_types(o, &format!("{base}.entry[{i}].response.outcome"));
+            }
             match &e.resource {
                 Some(r) => {
                     inner.resource(r, &path, is_message);
@@ -500,7 +537,7 @@ impl Checker<'_> {
 
     /// `reference-unresolved`: every local-looking reference of a resource in a message Bundle.
     fn references(&mut self, r: &Resource, base: &str) {
-        let Some(bundle) = self.bundle else { return };
+        let Some(index) = self.index else { return };
         let value = match serde_json::to_value(r) {
             Ok(v) => v,
             Err(_) => return,
@@ -513,7 +550,13 @@ impl Checker<'_> {
                 ParsedReference::Other(s) => crate::reference::looks_like_uuid(s),
                 _ => false,
             };
-            if local && bundle.resolve(&text).is_none() {
+            if local && index.resolve_str(&text).is_ambiguous() {
+                self.error(
+                    "reference-ambiguous",
+                    path,
+                    "two entries of the Bundle match this reference",
+                );
+            } else if local && index.first_match(&text).is_none() {
                 self.warn(
                     "reference-unresolved",
                     path,
@@ -559,10 +602,13 @@ fn collect_references(v: &serde_json::Value, path: String, out: &mut Vec<(String
 pub fn validate(resource: &Resource) -> Vec<Issue> {
     let mut c = Checker {
         issues: Vec::new(),
-        bundle: None,
+        index: None,
     };
     let base = resource.resource_type().to_owned();
     c.resource(resource, &base, false);
+    if let Ok(value) = serde_json::to_value(resource) {
+        c.json_empty(&value, &mut base.clone(), false);
+    }
     c.issues
 }
 
@@ -579,9 +625,12 @@ pub fn validate(resource: &Resource) -> Vec<Issue> {
 pub fn validate_bundle(bundle: &Bundle) -> Vec<Issue> {
     let mut c = Checker {
         issues: Vec::new(),
-        bundle: None,
+        index: None,
     };
     c.resource_bundle(bundle);
+    if let Ok(value) = serde_json::to_value(bundle) {
+        c.json_empty(&value, &mut "Bundle".to_owned(), false);
+    }
     c.issues
 }
 
@@ -596,6 +645,7 @@ impl Checker<'_> {
                 );
             }
         }
+        self.wrong_type_paths(&b.unknown, "Bundle");
         self.bundle_rules(b, "Bundle");
     }
 }

@@ -11,6 +11,7 @@ use crate::common::*;
 /// Sentinel patient data; none may appear in any error text (compared case-insensitively).
 const SENTINELS: &[&str] = &[
     "SENTINELFAMILY",
+    "SENTINELIMPOSTOR",
     "SENTINELGIVEN",
     "9999999999",
     "1911-11-11",
@@ -198,13 +199,71 @@ fn cases() -> Vec<Case> {
             edit(|v| remove(&mut v["entry"][0], "resource")),
         ),
         too_large,
+        // The receive table: only an event we do not model at all is 200 "unsupported"; a
+        // near miss of a modelled event is 400 so Ocean retries and alerts the site (issue 12).
         case(
-            "unknown event system",
-            Unsupported,
+            "modelled code with an unknown event system",
+            Invalid(
+                R::EventSystem,
+                "Bundle.entry[0].resource.eventCoding.system",
+            ),
             edit(|v| {
                 v["entry"][0]["resource"]["eventCoding"]["system"] =
                     Value::from("urn:example:events")
             }),
+        ),
+        case(
+            "modelled code with an Ocean system but a trailing space",
+            Invalid(
+                R::EventSystem,
+                "Bundle.entry[0].resource.eventCoding.system",
+            ),
+            edit(|v| {
+                v["entry"][0]["resource"]["eventCoding"]["system"] =
+                    Value::from("https://ehealthontario.ca/fhir/CodeSystem/message-event-code ")
+            }),
+        ),
+        case(
+            "modelled code with an empty system",
+            Invalid(
+                R::EventSystem,
+                "Bundle.entry[0].resource.eventCoding.system",
+            ),
+            edit(|v| v["entry"][0]["resource"]["eventCoding"]["system"] = Value::from("")),
+        ),
+        case(
+            "modelled code with trailing white space",
+            Invalid(R::EventCode, "Bundle.entry[0].resource.eventCoding.code"),
+            edit(|v| set_event(v, "add-service-request ")),
+        ),
+        case(
+            "modelled code in another case",
+            Invalid(R::EventCode, "Bundle.entry[0].resource.eventCoding.code"),
+            edit(|v| set_event(v, "Revoke-Service-Request")),
+        ),
+        case(
+            "near-miss code with an unknown system",
+            Invalid(
+                R::EventSystem,
+                "Bundle.entry[0].resource.eventCoding.system",
+            ),
+            edit(|v| {
+                set_event(v, "\tADD-SERVICE-REQUEST");
+                v["entry"][0]["resource"]["eventCoding"]["system"] = Value::from("urn:x");
+            }),
+        ),
+        case(
+            "unmodelled code with an unknown system",
+            Unsupported,
+            edit(|v| {
+                set_event(v, "notify-update-appointment");
+                v["entry"][0]["resource"]["eventCoding"]["system"] = Value::from("urn:x");
+            }),
+        ),
+        case(
+            "code that only contains a modelled one",
+            Unsupported,
+            edit(|v| set_event(v, "add-service-request-v2")),
         ),
         case(
             "unknown event code carrying patient text",
@@ -212,12 +271,89 @@ fn cases() -> Vec<Case> {
             edit(|v| set_event(v, "SENTINELFAMILY-9999999999")),
         ),
         case(
-            "eventUri instead of eventCoding",
-            Unsupported,
+            "eventUri ending in a modelled code",
+            Invalid(R::EventCode, "Bundle.entry[0].resource.eventCoding.code"),
             edit(|v| {
                 let h = &mut v["entry"][0]["resource"];
                 remove(h, "eventCoding");
                 h["eventUri"] = Value::from("http://example.org/events/add-service-request");
+            }),
+        ),
+        case(
+            "eventUri of an unmodelled event",
+            Unsupported,
+            edit(|v| {
+                let h = &mut v["entry"][0]["resource"];
+                remove(h, "eventCoding");
+                h["eventUri"] = Value::from("http://example.org/events/lab-result");
+            }),
+        ),
+        // Ambiguity is refused (issue 18).
+        case(
+            "both eventCoding and eventUri",
+            Invalid(R::MshEventChoice, "Bundle.entry[0].resource.eventUri"),
+            edit(|v| {
+                v["entry"][0]["resource"]["eventUri"] =
+                    Value::from("http://example.org/events/lab-result")
+            }),
+        ),
+        case(
+            "both eventCoding and eventUri, wrongly typed patient element",
+            Invalid(R::MshEventChoice, "Bundle.entry[0].resource.eventUri"),
+            edit(|v| {
+                v["entry"][0]["resource"]["eventUri"] = Value::from("urn:x:lab-result");
+                v["entry"][1]["resource"]["birthDate"] = Value::from(19111111);
+            }),
+        ),
+        case(
+            "a second MessageHeader with another event",
+            Invalid(R::MshSingle, "Bundle.entry[10].resource"),
+            edit(|v| {
+                let mut h = v["entry"][0].clone();
+                h["fullUrl"] = Value::from("urn:uuid:5f0c3a52-0000-4000-8000-000000000001");
+                h["resource"]["eventCoding"]["code"] = Value::from("revoke-service-request");
+                v["entry"].as_array_mut().unwrap().push(h);
+            }),
+        ),
+        case(
+            "a second MessageHeader after an unmodelled event",
+            Invalid(R::MshSingle, "Bundle.entry[10].resource"),
+            edit(|v| {
+                let mut h = v["entry"][0].clone();
+                h["fullUrl"] = Value::from("urn:uuid:5f0c3a52-0000-4000-8000-000000000001");
+                v["entry"].as_array_mut().unwrap().push(h);
+                set_event(v, "notify-update-appointment");
+            }),
+        ),
+        case(
+            "two Patients with the same Type/id, the first an impostor",
+            Invalid(R::ReferenceUnique, "Bundle.entry[2]"),
+            edit(|v| {
+                // Ocean's v0.10 shape: no fullUrl, Type/id references.
+                let mut impostor = v["entry"][1].clone();
+                impostor["resource"]["name"] = json!([{"family": "SENTINELIMPOSTOR"}]);
+                let entries = v["entry"].as_array_mut().unwrap();
+                entries.insert(1, impostor);
+                for i in [1, 2] {
+                    remove(&mut entries[i], "fullUrl");
+                    entries[i]["resource"]["id"] = Value::from("x");
+                }
+                let sr = entries
+                    .iter_mut()
+                    .find(|e| e["resource"]["resourceType"] == "ServiceRequest")
+                    .unwrap();
+                sr["resource"]["subject"]["reference"] = Value::from("Patient/x");
+            }),
+        ),
+        case(
+            "an entry whose fullUrl tail is another entry's Type/id",
+            Invalid(R::ReferenceUnique, "Bundle.entry[2]"),
+            edit(|v| {
+                let mut other = v["entry"][1].clone();
+                other["resource"]["id"] = Value::from("x");
+                remove(&mut other, "fullUrl");
+                v["entry"][1]["fullUrl"] = Value::from("http://example.org/fhir/Patient/x");
+                v["entry"].as_array_mut().unwrap().insert(2, other);
             }),
         ),
         case(

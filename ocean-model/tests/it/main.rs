@@ -7,7 +7,10 @@
     clippy::indexing_slicing
 )]
 
+mod bundle_rules;
 mod common;
+mod index;
+mod lenient;
 mod proptests;
 mod roundtrip;
 mod sentinel;

@@ -1,6 +1,7 @@
 //! Malformed input seeded with sentinel patient data: parse errors must never carry input text
-//! (names, health numbers, dates, free text), whichever entry point and target type is used, and
-//! errors under modelled elements must name the element path.
+//! (names, health numbers, dates, free text), whichever entry point and target type is used.
+//! A modelled element of the wrong JSON type no longer fails the parse (issue 12): it is kept,
+//! and `validate` names its path (rule `fhir-json`), again without input text.
 
 use ocean_model::{Bundle, ParseError, ParseErrorKind, Patient, Resource, json};
 
@@ -25,7 +26,8 @@ const SENTINELS: &[&str] = &[
 enum Expect {
     /// Not JSON (or cut short): a syntax or end-of-input error, without a path.
     Syntax,
-    /// A content error at this path below the root (`".gender"` → `Patient.gender`).
+    /// A wrong-typed element at this path below the root (`".gender"` → `Patient.gender`):
+    /// parses, and `validate` reports exactly one `fhir-json` issue there.
     At(&'static str),
     /// A content error; the path is not checked (e.g. a wrong or missing `resourceType`).
     Content,
@@ -100,7 +102,8 @@ fn cases() -> Vec<Case> {
         case(
             "given item is a number, sentinel key beside it",
             "Patient",
-            At(".name[0].given[0]"),
+            // The array is the element kept: one wrong item keeps the whole array as read.
+            At(".name[0].given"),
             r#"{"resourceType":"Patient","name":[{"Zebediah":"x","given":[9876543210]}]}"#,
         ),
         case(
@@ -220,7 +223,7 @@ fn cases() -> Vec<Case> {
         case(
             "contained item is a string",
             "Patient",
-            At(".contained[0]"),
+            At(".contained"),
             r#"{"resourceType":"Patient","contained":["Zebediah Quarterhorse"]}"#,
         ),
         case(
@@ -287,13 +290,13 @@ fn cases() -> Vec<Case> {
         case(
             "valueQuantity.value is a string, resourceType last",
             "Observation",
-            Content,
+            At(".valueQuantity.value"),
             r#"{"valueQuantity":{"value":"9876543210"},"note":[{"text":"SENTINEL-NOTE-xyzzy"}],"resourceType":"Observation"}"#,
         ),
         case(
             "gender is a number, resourceType last",
             "Patient",
-            Content,
+            At(".gender"),
             r#"{"name":[{"family":"Quarterhorse"}],"gender":9876543210,"resourceType":"Patient"}"#,
         ),
         Case {
@@ -312,7 +315,11 @@ fn cases() -> Vec<Case> {
 }
 
 fn assert_no_sentinel(e: &ParseError, what: &str) {
-    let shown = format!("{e}\n{e:?}").to_lowercase();
+    assert_text_has_no_sentinel(&format!("{e}\n{e:?}"), what);
+}
+
+fn assert_text_has_no_sentinel(shown: &str, what: &str) {
+    let shown = shown.to_lowercase();
     for s in SENTINELS {
         assert!(
             !shown.contains(&s.to_lowercase()),
@@ -344,7 +351,7 @@ fn parse_all<T: ocean_model::FhirJson>(input: &[u8], what: &str) -> Result<T, Pa
             assert_no_sentinel(a, what);
             assert_no_sentinel(b, &format!("{what} (from_reader)"));
             assert_eq!(a.kind, b.kind, "{what}: from_reader reports another kind");
-            assert_eq!(b.path, None, "{what}: from_reader has no path");
+            assert_eq!(b.path, a.path, "{what}: from_reader names another path");
         }
         (Ok(_), Ok(_)) => {}
         _ => panic!("{what}: from_slice and from_reader disagree on success"),
@@ -364,7 +371,7 @@ fn check<T: ocean_model::FhirJson>(c: &Case, type_name: &str) {
         other => other,
     };
     match (expect, result) {
-        (Expect::Parses, Ok(_)) => {}
+        (Expect::Parses | Expect::At(_), Ok(_)) => {}
         (Expect::Parses, Err(e)) => panic!("{what}: should parse, got {e}"),
         (_, Ok(_)) => panic!("{what}: parsed, expected an error"),
         (Expect::Fails, Err(_)) => {}
@@ -378,15 +385,28 @@ fn check<T: ocean_model::FhirJson>(c: &Case, type_name: &str) {
                 "{what}: expected a content error, got {e:?}"
             );
         }
-        (Expect::At(tail), Err(e)) => {
-            assert!(
-                !is_syntax(&e),
-                "{what}: expected a content error, got {e:?}"
-            );
-            let expected = format!("{type_name}{tail}");
-            assert_eq!(e.path.as_deref(), Some(expected.as_str()), "{what}: {e}");
-        }
+        (Expect::At(tail), Err(e)) => panic!("{what}: should parse (kept, {tail}), got {e}"),
     }
+    if let (Expect::At(tail), true) = (expect, root_matches) {
+        let expected = format!("{}{tail}", c.root);
+        assert_eq!(fhir_json_paths(c.input, &what), [expected], "{what}");
+    }
+}
+
+/// The paths of the `fhir-json` issues of `input` read as any resource; checks that no issue
+/// shows a sentinel.
+fn fhir_json_paths(input: &[u8], what: &str) -> Vec<String> {
+    let r: Resource = json::from_slice(input).unwrap();
+    let issues = match &r {
+        Resource::Bundle(b) => ocean_model::validate::validate_bundle(b),
+        other => ocean_model::validate::validate(other),
+    };
+    assert_text_has_no_sentinel(&format!("{issues:?}"), what);
+    issues
+        .into_iter()
+        .filter(|i| i.rule == "fhir-json")
+        .map(|i| i.path)
+        .collect()
 }
 
 #[test]
@@ -436,13 +456,14 @@ fn wrong_resource_type_names_the_expected_type() {
     );
 }
 
-/// Element names that look like input text are shown as `?` in paths.
+/// Element names that look like input text never reach a path: only modelled names do.
 #[test]
 fn sentinel_keys_are_masked_in_paths() {
     let text = r#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","Zebediah Quarterhorse":1,"gender":5}}]}"#;
-    let e = json::from_str::<Bundle>(text).unwrap_err();
-    assert_eq!(e.path.as_deref(), Some("Bundle.entry[0].resource.gender"));
-    assert_no_sentinel(&e, "sentinel key");
+    assert_eq!(
+        fhir_json_paths(text.as_bytes(), "sentinel key"),
+        ["Bundle.entry[0].resource.gender"]
+    );
 }
 
 /// `depth` levels of `contained`, with `resourceType` first or last in each object.
@@ -496,27 +517,25 @@ fn deeply_nested_contained_does_not_overflow_the_stack() {
 }
 
 /// When `resourceType` is not the first member, the members before it are replayed after it is
-/// read; a type error among them must still name the element, as it does otherwise.
+/// read; a wrong type among them is kept and named by its path, as it is otherwise.
 #[test]
 fn type_errors_before_resource_type_name_the_element() {
     let cases = [
         (
             r#"{"name":[{"family":"Quarterhorse"}],"gender":9876543210,"resourceType":"Patient"}"#,
-            "Resource.gender",
+            "Patient.gender",
         ),
         (
             r#"{"valueQuantity":{"value":"9876543210"},"resourceType":"Observation"}"#,
-            "Resource.valueQuantity.value",
+            "Observation.valueQuantity.value",
         ),
         (
             r#"{"resourceType":"Bundle","entry":[{"resource":{"birthDate":19870314,"resourceType":"Patient"}}]}"#,
-            "Resource.entry[0].resource.birthDate",
+            "Bundle.entry[0].resource.birthDate",
         ),
     ];
     for (text, path) in cases {
-        let e = json::from_str::<Resource>(text).unwrap_err();
-        assert_no_sentinel(&e, path);
-        assert_eq!(e.path.as_deref(), Some(path), "{e}");
+        assert_eq!(fhir_json_paths(text.as_bytes(), path), [path]);
     }
 }
 

@@ -121,7 +121,7 @@ fn miscellaneous_fixture_with_external_service_id() {
         .unwrap();
     let back = check(&built, &m);
     // Ocean's note without text was dropped from the echoed ServiceRequest; no profile error.
-    assert!(back.referral().notes().is_empty());
+    assert!(back.referral().notes().next().is_none());
     let sender = back.header().sender.as_ref().unwrap();
     let id = sender.identifier.as_ref().unwrap();
     assert_eq!(id.value.as_deref(), Some("acme-emr-ocean-7"));
