@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     };
     let bytes = everything_gen::generate(mb.saturating_mul(1_000_000));
     if let Err(e) = std::io::stdout().lock().write_all(&bytes) {
-        eprintln!("gen_everything: {e}");
+        eprintln!("gen_everything: stdout cannot be written ({})", e.kind());
         return ExitCode::from(1);
     }
     eprintln!("gen_everything: {} bytes", bytes.len());

@@ -12,9 +12,11 @@
 //!
 //! Several FILEs are read as pages of one Bundle. `--stats` prints the peak resident memory
 //! (Linux) on stderr. Exit status: 0 on success, 2 when the input is not a FHIR Bundle or
-//! resource (the error names the line and column, never the content).
+//! resource. Errors never echo input or arguments: they name the page (argument position), the
+//! line and column, an I/O error kind, or a suffix or code from our own tables
+//! (`cargo test --example keywords` checks it).
 
-use ocean_keywords::{Extraction, Extractor, Rules, Severity};
+use ocean_keywords::{Extraction, Extractor, Rules, RulesError, Severity};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -43,7 +45,9 @@ fn run() -> Result<(), String> {
             "--alias" => {
                 let spec = args.next().ok_or("--alias needs SUFFIX=CODE")?;
                 let (suffix, code) = spec.split_once('=').ok_or("--alias needs SUFFIX=CODE")?;
-                rules = rules.with_alias(suffix, code).map_err(|e| e.to_string())?;
+                rules = rules
+                    .with_alias(suffix, code)
+                    .map_err(|e| alias_error(&e))?;
             }
             "-h" | "--help" => {
                 println!(
@@ -68,30 +72,30 @@ fn run() -> Result<(), String> {
             // Streaming: the Bundle is never held in memory.
             x.add_reader(std::io::stdin().lock())
                 .map_err(|e| format!("stdin: {e}"))?;
+            // `ExtractError` carries only its kind, line and column (or entry index).
         } else if f == "-" {
             let mut buf = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
-                .map_err(|e| format!("stdin: {e}"))?;
+                .map_err(|e| format!("stdin: cannot be read ({})", e.kind()))?;
             pages.push(buf);
         } else {
-            pages.push(std::fs::read(f).map_err(|e| format!("{f}: {e}"))?);
+            let n = pages.len() + 1;
+            pages.push(std::fs::read(f).map_err(|e| file_error(n, &e))?);
         }
     }
     for (i, p) in pages.iter().enumerate() {
-        x.add_slice(p).map_err(|e| match files.get(i) {
-            Some(f) => format!("{f}: {e}"),
-            None => e.to_string(),
-        })?;
+        x.add_slice(p).map_err(|e| format!("page {}: {e}", i + 1))?;
     }
     let out = x.finish();
 
     if let Some(path) = &prune_out {
         let refs: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
         let pruned = ocean_keywords::prune_pages(&refs, &rules).map_err(|e| e.to_string())?;
-        std::fs::write(path, &pruned.json).map_err(|e| format!("{path}: {e}"))?;
+        std::fs::write(path, &pruned.json)
+            .map_err(|e| format!("--prune: the output cannot be written ({})", e.kind()))?;
         let before: usize = pages.iter().map(Vec::len).sum();
         eprintln!(
-            "pruned: {} -> {} bytes ({} -> {} entries), written to {path}",
+            "pruned: {} -> {} bytes ({} -> {} entries), written to the --prune file",
             before,
             pruned.json.len(),
             pruned.entries_before,
@@ -227,4 +231,51 @@ fn print_table(w: &mut impl Write, out: &Extraction, rules: &Rules) -> std::io::
         writeln!(w, "  {f}")?;
     }
     Ok(())
+}
+
+/// `--alias` refused, named from our own tables (the arguments are not echoed).
+fn alias_error(e: &RulesError) -> String {
+    match e {
+        RulesError::UnknownSuffix(_) => {
+            "--alias: no @ptLatestVal row has that suffix (see ocean-keywords' row table)".into()
+        }
+        RulesError::NotLoinc(_) => {
+            "--alias: the code is not LOINC-shaped (digits, '-', one check digit)".into()
+        }
+        RulesError::AlreadyUsed { suffix, .. } => {
+            format!("--alias: the code already feeds @ptLatestVal.{suffix}")
+        }
+        _ => "--alias: refused".into(),
+    }
+}
+
+/// A file that cannot be read, named by its position among the pages and the I/O error kind
+/// (not its path, not the OS message).
+fn file_error(page: usize, e: &std::io::Error) -> String {
+    format!("page {page}: the file cannot be read ({})", e.kind())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const SENTINEL: &str = "ZZ-SENTINEL-7731";
+
+    #[test]
+    fn errors_do_not_echo_arguments_or_input() {
+        let rules = Rules::default();
+        for (suffix, code) in [(SENTINEL, "2951-2"), ("na", SENTINEL), ("na", "2947-0")] {
+            let e = rules.clone().with_alias(suffix, code).unwrap_err();
+            let text = alias_error(&e);
+            assert!(!text.contains(SENTINEL), "{text}");
+        }
+        let e = std::fs::read(format!("/nonexistent/{SENTINEL}")).unwrap_err();
+        assert!(!file_error(1, &e).contains(SENTINEL));
+        let input =
+            format!(r#"{{"resourceType":"Bundle","entry":[{{"resource":{{"x":"{SENTINEL}"}}]}}"#);
+        let mut x = Extractor::new(&rules);
+        let e = x.add_slice(input.as_bytes()).unwrap_err();
+        assert!(!format!("page 1: {e}").contains(SENTINEL));
+    }
 }

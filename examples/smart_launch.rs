@@ -19,7 +19,7 @@ use ocean_ereferral::smart::discovery::{
     PosServer, SmartConfiguration, check_all, check_smart_configuration,
 };
 use ocean_ereferral::smart::launch::{
-    FhirUser, LaunchConfig, LaunchContext, LaunchId, LaunchSession, PosReferralId,
+    FhirUser, LaunchConfig, LaunchContext, LaunchError, LaunchId, LaunchSession, PosReferralId,
 };
 use ocean_ereferral::smart::query::QueryBuilder;
 use ocean_ereferral::smart::scope::OCEAN_REQUESTED_SCOPES;
@@ -64,7 +64,10 @@ fn main() -> ExitCode {
         Some(path) => match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read {path}: {e}");
+                eprintln!(
+                    "error: the launch configuration file cannot be read ({})",
+                    e.kind()
+                );
                 return ExitCode::from(2);
             }
         },
@@ -72,7 +75,7 @@ fn main() -> ExitCode {
     let config = match LaunchConfig::from_json(&text) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: launch configuration: {e}");
+            eprintln!("error: launch configuration: {}", json_error(&e));
             return ExitCode::from(2);
         }
     };
@@ -147,7 +150,7 @@ fn main() -> ExitCode {
         let context = match context {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", launch_error(&e));
                 return ExitCode::from(2);
             }
         };
@@ -155,7 +158,7 @@ fn main() -> ExitCode {
         match config.launch_url(&session) {
             Ok(url) => println!("1. Launch Ocean: {url}"),
             Err(e) => {
-                println!("1. Launch Ocean: not offered ({e})");
+                println!("1. Launch Ocean: not offered ({})", launch_error(&e));
                 continue;
             }
         }
@@ -222,7 +225,53 @@ fn main() -> ExitCode {
     heading("A first-attempt smart-configuration, checked");
     match SmartConfiguration::from_json(FIRST_ATTEMPT) {
         Ok(doc) => println!("{}", check_smart_configuration(&doc)),
-        Err(e) => println!("cannot read: {e}"),
+        Err(e) => println!("cannot read: {}", json_error(&e)),
     }
     ExitCode::SUCCESS
+}
+
+/// A JSON error by its category and position only: serde's own text can quote the input
+/// (`invalid type: string "..."`, `unknown variant ...`).
+fn json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "could not be read",
+        Category::Syntax => "is not valid JSON",
+        Category::Eof => "ends in the middle of a value",
+        Category::Data => "does not have the expected shape (see LaunchConfig's fields)",
+    };
+    format!("{what} (line {}, column {})", e.line(), e.column())
+}
+
+/// A launch error by its variant: all but `Config` are from our own tables; `Config` carries
+/// a configuration field's message, which may quote the configuration, so it is not printed
+/// here (the checker's findings above name the field).
+fn launch_error(e: &LaunchError) -> String {
+    match e {
+        LaunchError::Config(_) => "the launch configuration has errors (see the checker)".into(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const SENTINEL: &str = "ZZ-SENTINEL-7731";
+
+    #[test]
+    fn errors_do_not_echo_input() {
+        for text in [
+            format!(r#"{{"fhir_base_url":{{"{SENTINEL}":1}}}}"#),
+            format!(r#"{{"site_num":"{SENTINEL}"}}"#),
+            format!(r#"{{"{SENTINEL}"#),
+        ] {
+            let e = LaunchConfig::from_json(&text).unwrap_err();
+            let shown = json_error(&e);
+            assert!(!shown.contains(SENTINEL), "{shown}");
+        }
+        let e = LaunchError::Config(format!("actions.new: `{SENTINEL}`"));
+        assert!(!launch_error(&e).contains(SENTINEL));
+    }
 }

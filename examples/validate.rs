@@ -5,8 +5,10 @@
 //! ```
 //! With no FILE, checks the bundled Ocean `add-service-request` sample. Prints one JSON object
 //! `{"resourceType", "issues": [{"severity","rule","path","message"}], "errors", "warnings"}`
-//! and exits 0 when the input parsed (whatever the issues); with `--roundtrip` prints the
-//! re-serialised JSON instead. Exits 2 with a message on stderr when the input is not FHIR JSON.
+//! and exits 0 when the input parsed (whatever the issues: a modelled element of the wrong JSON
+//! type is kept and listed as a `fhir-json` issue with its path); with `--roundtrip` prints the
+//! re-serialised JSON instead. Exits 2 with a message on stderr ("not FHIR JSON") only when the
+//! input is not JSON or not a resource.
 
 use std::io::Read;
 use std::process::ExitCode;

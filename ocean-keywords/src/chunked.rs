@@ -7,9 +7,8 @@
 //! translated back to the input's line and column.
 
 use crate::error::{ExtractError, ExtractErrorKind, utf8_error};
-use crate::object_writer::ObjectWriter;
 use crate::sink::Sink;
-use crate::stream::{EntriesSeed, EntrySeed, OptStr, TopSeed};
+use crate::stream::{EntriesSeed, EntrySeed, OptStr, ResourceSeed, TopSeed};
 use serde::de::{DeserializeSeed, IgnoredAny};
 use std::io::BufRead;
 
@@ -84,7 +83,10 @@ impl<R: BufRead> Scanner<R> {
     /// that serde_json reports it), or a scalar up to the next delimiter. A value cut off by the
     /// end of the input is an error: `Syntax` if what was read has a syntax error, else `Eof` (as
     /// serde_json reports it for slice input).
-    fn read_value(&mut self, out: &mut Vec<u8>) -> Result<(), ExtractError> {
+    ///
+    /// `out` never grows past `limit` bytes (its capacity included): a longer value is a
+    /// `TooLarge` error (with no entry index; the caller adds it).
+    fn read_value(&mut self, out: &mut Vec<u8>, limit: usize) -> Result<(), ExtractError> {
         let (l, c) = (self.line, self.col);
         let first = self.peek()?.ok_or_else(|| self.eof())?;
         let scalar = !matches!(first, b'{' | b'[' | b'"');
@@ -147,6 +149,7 @@ impl<R: BufRead> Scanner<R> {
             }
             let n = done_at.unwrap_or(chunk.len());
             let taken = chunk.get(..n).unwrap_or_default();
+            reserve_within(out, taken.len(), limit)?;
             out.extend_from_slice(taken);
             Self::advance_over(&mut self.line, &mut self.col, taken);
             self.r.consume(n);
@@ -159,6 +162,30 @@ impl<R: BufRead> Scanner<R> {
             }
         }
     }
+}
+
+/// Makes room for `more` bytes in `out` without its capacity passing `limit` (doubling as `Vec`
+/// does, but clamped), or says the value is too large.
+fn reserve_within(out: &mut Vec<u8>, more: usize, limit: usize) -> Result<(), ExtractError> {
+    let need = out.len().saturating_add(more);
+    if need > limit {
+        return Err(err(ExtractErrorKind::TooLarge { entry: None, limit }, 0, 0));
+    }
+    if need > out.capacity() {
+        let target = need.max(out.capacity().saturating_mul(2)).min(limit);
+        out.reserve_exact(target - out.len());
+    }
+    Ok(())
+}
+
+/// Names the entry in a `TooLarge` error, and where it starts.
+fn at_entry(mut e: ExtractError, index: usize, line: usize, column: usize) -> ExtractError {
+    if let ExtractErrorKind::TooLarge { entry, .. } = &mut e.kind {
+        *entry = Some(index);
+        e.line = line;
+        e.column = column;
+    }
+    e
 }
 
 /// Maps a serde_json error inside a buffer that started at (`line`, `col`) of the input. The
@@ -223,8 +250,20 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
         // Not an object, so not a resource: read the rest the slice way, for the same error.
         let mut rest = Vec::new();
         let (l, c) = (sc.line, sc.col);
-        if std::io::Read::read_to_end(&mut sc.r, &mut rest).is_err() {
-            return Err(sc.io());
+        let limit = sink.max_entry_bytes();
+        loop {
+            let chunk = match sc.r.fill_buf() {
+                Ok([]) => break,
+                Ok(chunk) => chunk,
+                Err(_) => return Err(sc.io()),
+            };
+            let n = chunk.len();
+            reserve_within(&mut rest, n, limit).map_err(|mut e| {
+                (e.line, e.column) = (l, c);
+                e
+            })?;
+            rest.extend_from_slice(chunk);
+            sc.r.consume(n);
         }
         let text = utf8(&rest, l, c)?;
         let mut de = serde_json::Deserializer::from_str(text);
@@ -240,7 +279,11 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
             });
     }
     sc.bump();
-    let mut members: Vec<(String, Vec<u8>)> = Vec::new();
+    let limit = sink.max_entry_bytes();
+    // A single resource's members other than `resourceType`, as `"key":value` pairs separated
+    // by commas (at most `limit` bytes in all); dropped as soon as the object turns out to be a
+    // Bundle.
+    let mut body: Vec<u8> = Vec::new();
     let mut resource_type: Option<Option<String>> = None;
     let mut is_bundle = false;
     let mut key_buf = Vec::new();
@@ -271,61 +314,43 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
         }
         key_buf.clear();
         let (kl, kc) = (sc.line, sc.col);
-        sc.read_value(&mut key_buf)?;
+        sc.read_value(&mut key_buf, limit)?;
         let key: String =
             serde_json::from_str(utf8(&key_buf, kl, kc)?).map_err(|e| translate(&e, kl, kc))?;
         sc.skip_ws()?;
         sc.expect(b':')?;
         sc.skip_ws()?;
-        let entries_here =
-            key == "entry" && (resource_type.is_none() || is_bundle) && sc.peek()? == Some(b'[');
-        if entries_here {
+        // An object with `entry` is a Bundle wherever `entry` is and whatever resourceType
+        // says: its entries are read where they stand (as the slice path does).
+        if key == "entry" {
             is_bundle = true;
-            sc.bump();
-            let mut index = sink.next_entry_index();
-            let mut first_item = true;
-            loop {
-                sc.skip_ws()?;
-                match sc.peek()? {
-                    Some(b']') => {
-                        sc.bump();
-                        break;
-                    }
-                    None => return Err(sc.eof()),
-                    Some(_) if first_item => {}
-                    Some(b',') => {
-                        sc.bump();
-                        sc.skip_ws()?;
-                    }
-                    Some(_) => return Err(sc.syntax()),
-                }
-                first_item = false;
+            body = Vec::new();
+            if sc.peek()? == Some(b'[') {
+                read_entries(&mut sc, sink, &mut value, limit)?;
+            } else {
+                // `entry` that is not an array: the slice path reports it.
                 value.clear();
                 let (l, c) = (sc.line, sc.col);
-                sc.read_value(&mut value)?;
-                run(
-                    EntrySeed {
-                        sink: &mut *sink,
-                        index,
-                    },
-                    &value,
-                    l,
-                    c,
-                )?;
-                index += 1;
+                sc.read_value(&mut value, limit)?;
+                run(EntriesSeed { sink: &mut *sink }, &value, l, c)?;
             }
-            sink.set_next_entry_index(index);
             continue;
         }
         value.clear();
         let (l, c) = (sc.line, sc.col);
-        sc.read_value(&mut value)?;
-        if key == "entry" && (resource_type.is_none() || is_bundle) {
-            // `entry` that is not an array: the slice path reports it.
-            is_bundle = true;
-            run(EntriesSeed { sink: &mut *sink }, &value, l, c)?;
-            continue;
-        }
+        let room = if is_bundle {
+            limit
+        } else {
+            limit.saturating_sub(body.len())
+        };
+        sc.read_value(&mut value, room).map_err(|mut e| {
+            // The limit is on the whole resource, whatever room was left.
+            if let ExtractErrorKind::TooLarge { limit: max, .. } = &mut e.kind {
+                *max = limit;
+                (e.line, e.column) = (l, c);
+            }
+            e
+        })?;
         // Every member is checked as JSON, as the slice path does.
         serde_json::from_str::<IgnoredAny>(utf8(&value, l, c)?).map_err(|e| translate(&e, l, c))?;
         if key == "resourceType" {
@@ -336,28 +361,99 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
                 .map(std::borrow::Cow::into_owned);
             if t.as_deref() == Some("Bundle") {
                 is_bundle = true;
+                body = Vec::new();
             }
             resource_type = Some(t);
-        }
-        if !is_bundle {
-            members.push((key, std::mem::take(&mut value)));
+        } else if !is_bundle {
+            let extra = key_buf.len() + value.len() + 1 + usize::from(!body.is_empty());
+            reserve_within(&mut body, extra, limit)?;
+            if !body.is_empty() {
+                body.push(b',');
+            }
+            body.extend_from_slice(&key_buf);
+            body.push(b':');
+            body.extend_from_slice(&value);
         }
     }
     // As for slice input: the resource is decided (not-a-resource reported) before trailing
     // characters are looked at.
     if !is_bundle {
-        // A single resource (or no resourceType): rebuild it and read it the slice way.
-        let mut obj =
-            ObjectWriter::with_capacity(members.iter().map(|(k, v)| k.len() + v.len() + 4).sum());
-        for (k, v) in &members {
-            obj.member(k, v);
+        // A single resource: read like an entry's resource, `resourceType` first.
+        let Some(Some(t)) = resource_type else {
+            return Err(err(ExtractErrorKind::NotAResource, sc.line, sc.col));
+        };
+        drop(value);
+        let mut obj = Vec::new();
+        let head = t.len() + 20;
+        reserve_within(
+            &mut obj,
+            body.len().saturating_add(head),
+            limit.saturating_add(head),
+        )?;
+        obj.extend_from_slice(b"{\"resourceType\":");
+        // Writing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut obj, &t);
+        if !body.is_empty() {
+            obj.push(b',');
+            obj.extend_from_slice(&body);
         }
-        let obj = obj.finish();
-        run(TopSeed { sink }, &obj, 1, 1)?;
+        obj.push(b'}');
+        drop(body);
+        let text = utf8(&obj, 1, 1)?;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let parsed = (ResourceSeed { ctx: sink.ctx() })
+            .deserialize(&mut de)
+            .map_err(|e| translate(&e, 1, 1))?;
+        sink.accept(parsed, None, None);
     }
     sc.skip_ws()?;
     if sc.peek()?.is_some() {
         return Err(sc.syntax());
     }
+    Ok(())
+}
+
+/// Reads `Bundle.entry` (the scanner is at its `[`), one item at a time through `value`.
+fn read_entries<K: Sink + ?Sized, R: BufRead>(
+    sc: &mut Scanner<R>,
+    sink: &mut K,
+    value: &mut Vec<u8>,
+    limit: usize,
+) -> Result<(), ExtractError> {
+    sc.bump();
+    let mut index = sink.next_entry_index();
+    let mut first_item = true;
+    loop {
+        sc.skip_ws()?;
+        match sc.peek()? {
+            Some(b']') => {
+                sc.bump();
+                break;
+            }
+            None => return Err(sc.eof()),
+            Some(_) if first_item => {}
+            Some(b',') => {
+                sc.bump();
+                sc.skip_ws()?;
+            }
+            Some(_) => return Err(sc.syntax()),
+        }
+        first_item = false;
+        value.clear();
+        let (l, c) = (sc.line, sc.col);
+        sc.read_value(value, limit)
+            .map_err(|e| at_entry(e, index, l, c))?;
+        run(
+            EntrySeed {
+                sink: &mut *sink,
+                index,
+            },
+            value,
+            l,
+            c,
+        )?;
+        index += 1;
+    }
+    sink.set_next_entry_index(index);
     Ok(())
 }

@@ -34,6 +34,26 @@ pub enum ExtractErrorKind {
     /// Not UTF-8 (JSON must be; the position is the first invalid byte).
     #[error("not valid UTF-8")]
     InvalidUtf8,
+    /// From a reader: one `entry` item, the top-level resource, or another top-level member is
+    /// larger than [`crate::Rules::max_entry_bytes`]; reading stopped there.
+    #[error("{} is larger than the limit of {limit} bytes", TooLargeWhat(*.entry))]
+    TooLarge {
+        /// The 0-based index of the `entry` item, or `None` for the top-level resource or member.
+        entry: Option<usize>,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+struct TooLargeWhat(Option<usize>);
+
+impl std::fmt::Display for TooLargeWhat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(i) => write!(f, "Bundle.entry[{i}]"),
+            None => f.write_str("the top-level resource or member"),
+        }
+    }
 }
 
 impl ExtractError {

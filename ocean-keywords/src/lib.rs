@@ -73,13 +73,20 @@
 //!   (`resource-invalid`). Only input that is not UTF-8 JSON, or not an object, is an error
 //!   ([`ExtractError`]).
 //! * A top-level object with an `entry` member is read as a Bundle whatever its `resourceType`
-//!   says and wherever `entry` appears (so member order never matters); any other object is a
+//!   says and wherever `entry` appears; every `entry` member is read where it stands (a second
+//!   one too), so member order never matters and slice and reader agree; any other object is a
 //!   single resource.
 //! * Resources are not filtered by subject; nested Bundles are not descended into.
 //! * References resolve inside the Bundle as [`ocean_model::Bundle::resolve`] does: exact
 //!   `fullUrl`, then `urn:uuid:X` ↔ bare UUID, then `Medication/id` (relative or the tail of an
 //!   absolute URL); `#id` finds a `contained` resource. An unresolvable reference falls back to its
-//!   `display`.
+//!   `display`. A reference that more than one Medication could answer (the same `Type/id`, or
+//!   the same `fullUrl` in another spelling, such as `urn:uuid` in another case) is reported
+//!   (`duplicate-resource`, warning) and the rule above still picks one: the best step, then the
+//!   first in Bundle order.
+//! * `contained` is read only where a rule uses it: a MedicationStatement's contained
+//!   Medication named by its `medicationReference`. Other contained resources are skipped
+//!   unread (an invalid one no longer makes its container `resource-invalid`).
 //!
 //! ## List keywords (`@ptCpp.*`)
 //! * One item per resource, joined with `"\n"`, in Bundle order. An item whose text equals an
@@ -105,6 +112,9 @@
 //!   used).
 //! * No base (concept) text → no item, even if a suffix exists (`item-no-text`).
 //! * Every item has whitespace runs (newlines included) collapsed to one space and is trimmed.
+//! * A list keeps at most [`Rules::max_list_items`] items ([`DEFAULT_MAX_LIST_ITEMS`], 200: see
+//!   there why); later items, in Bundle order after deduplication, are dropped and reported
+//!   (`list-truncated`, warning, with their count).
 //!
 //! ## Latest Observation per code (`@ptLatestVal.X`, `@ptLatestDate.X`)
 //! * An Observation matches a row when some `code.coding` has one of the row's codes and system
@@ -127,6 +137,14 @@
 //!   systolic unit (else code), e.g. `120/80 mm[Hg]`; component comparators are not printed.
 //!   Otherwise the Observation's own value is used.
 //! * No usable value → ignored (`observation-no-value`).
+//! * Dated more than a day after [`Rules::now`] (the system clock by default) → ignored
+//!   (`future-date`, warning): `9999-12-31` must not pin a value forever. A day of slack covers
+//!   time zones and clock skew.
+//! * A number that cannot be a measurement → ignored, so it is **not shown**
+//!   (`implausible-number`, warning): more than 40 digits, or a magnitude beyond a 64-bit
+//!   float's (`1e999999`, or a non-zero `1e-999999`). Checked on the number shown: the
+//!   quantity, both blood-pressure components, `valueInteger`. An older plausible value wins
+//!   instead.
 //! * The latest instant wins; on an exact tie, the first in Bundle order wins.
 //! * `@ptLatestDate.X` is the winning date's date part exactly as written
 //!   (`2020-01-01T23:30:00-08:00` → `2020-01-01`, not converted; `2019-05` → `2019-05`).
@@ -167,14 +185,37 @@
 //! ## Streaming and memory
 //! Extraction is one pass over the bytes with serde visitors ([`Extractor::add_slice`],
 //! [`Extractor::add_reader`]). It keeps only what can still win: the latest candidate per row, the
-//! list items, the first Patient, the Medications (for references), the accepted attachments'
-//! metadata and the aggregated findings. Resource types Ocean does not read are never built into
-//! a model. From a reader, memory does not grow with the Bundle: the top level is scanned and
-//! one `entry` at a time is buffered and read like slice input (measured: 5 MB peak for a
-//! 110 MB Bundle). Slice input is faster (no copy): 1.35x to 1.73x the time of a bare
+//! list items (at most [`Rules::max_list_items`] per keyword), the first Patient, per Medication
+//! its concept text, `fullUrl` and `id` (a later MedicationStatement may name it), per
+//! MedicationStatement its pending item, the accepted attachments' metadata and the aggregated
+//! findings. Resource types Ocean does not read are never built into a model. From a reader,
+//! memory does not grow with the Bundle beyond that: the top level is scanned and one `entry`
+//! at a time is buffered and read like slice input (measured: 5 MB peak for a 110 MB Bundle);
+//! a single top-level resource is buffered once and read the same way. One entry, the
+//! top-level resource or another top-level member larger than [`Rules::max_entry_bytes`]
+//! ([`DEFAULT_MAX_ENTRY_BYTES`], 64 MiB) stops extraction with [`ExtractErrorKind::TooLarge`]
+//! naming the entry index, without allocating past the cap; peak memory is then bounded by
+//! about four times the largest entry read plus what is kept (see `tests/memory.rs` for the
+//! measured cases). Slice input is faster (no copy): 1.35x to 1.73x the time of a bare
 //! `serde_json::IgnoredAny` pass, while `serde_json::Value` plus a walk takes 4 to 10 times as
 //! long as our extraction; see the workspace README for figures and the bench that produces
 //! them.
+//!
+//! ## Complexity
+//! With *n* the input's bytes, *e* its entries and *m* its Medications:
+//! * [`extract`], [`extract_with`], [`extract_reader`], [`Extractor::add_slice`],
+//!   [`Extractor::add_reader`]: O(*n*) time (each byte is read a bounded number of times; each
+//!   medication reference is an expected O(1) hash lookup, confirmed with
+//!   [`ocean_model::bundle::reference_matches`], into indexes built as Medications arrive). Memory:
+//!   O(*n*) for a slice (the input itself); from a reader O(largest entry + *m* + *e*), the *e*
+//!   term being only the MedicationStatements' pending items and, for [`prune`], the kept
+//!   positions.
+//! * [`extract_bundle`], [`Extractor::add_bundle`]: serialize the Bundle (O(*n*)), then as
+//!   [`extract`].
+//! * [`Extractor::finish`]: O(*e* log *e*) at most (the kept positions are a B-tree); list and
+//!   finding work is linear.
+//! * [`prune`], [`prune_pages`]: one extraction, then one pass copying the kept entries:
+//!   O(*n* + *e* log *e*).
 
 #![forbid(unsafe_code)]
 
@@ -210,8 +251,9 @@ pub use output::{
 };
 pub use prune::{Pruned, prune, prune_pages};
 pub use rules::{
-    ACCEPTED_ATTACHMENT_TYPES, AttachmentLimits, CppSection, KW_ALLERGIES, KW_IMMUNIZATIONS,
-    KW_MEDICATIONS, KW_PAST_HISTORY, KW_PROBLEMS, LOINC_SYSTEM, LatestRule, Rules, RulesError,
+    ACCEPTED_ATTACHMENT_TYPES, AttachmentLimits, CppSection, DEFAULT_MAX_ENTRY_BYTES,
+    DEFAULT_MAX_LIST_ITEMS, KW_ALLERGIES, KW_IMMUNIZATIONS, KW_MEDICATIONS, KW_PAST_HISTORY,
+    KW_PROBLEMS, LOINC_SYSTEM, LatestRule, Rules, RulesError,
 };
 
 /// The resource types Ocean reads from `$everything`: [`ocean_model::everything::READ_TYPES`],

@@ -238,16 +238,27 @@ finding_codes! {
     ObservationBadDate = "observation-bad-date",
     /// A tracked Observation has no usable value.
     ObservationNoValue = "observation-no-value",
+    /// A tracked Observation is dated more than a day after [`crate::Rules::now`]; it cannot be
+    /// the latest.
+    FutureDate = "future-date",
+    /// A tracked Observation's number cannot be a measurement (more than 40 digits, or a
+    /// magnitude beyond a 64-bit float's, such as `1e999999`); it is not shown.
+    ImplausibleNumber = "implausible-number",
     /// A list item was excluded by status (entered-in-error, refuted, inactive, not current...).
     ItemExcluded = "item-excluded",
     /// A list resource has no text to show.
     ItemNoText = "item-no-text",
     /// A list item repeats an earlier item's text and was dropped.
     ItemDuplicate = "item-duplicate",
+    /// A list keyword reached [`crate::Rules::max_list_items`]; later items were dropped.
+    ListTruncated = "list-truncated",
     /// A MedicationStatement has no status; it is read as `unknown` (shown).
     MedicationNoStatus = "medication-no-status",
     /// A medication reference does not resolve inside the Bundle.
     MedicationUnresolved = "medication-unresolved",
+    /// A reference could mean more than one entry of the Bundle (the same `fullUrl` in another
+    /// spelling, or the same `Type/id`); the resolution rule's first match is used.
+    DuplicateResource = "duplicate-resource",
     /// MedicationRequests but no MedicationStatement: `@ptCpp.rx` stays empty.
     MedicationRequestOnly = "medication-request-only",
     /// A phone number has no `use`, so Ocean does not place it.

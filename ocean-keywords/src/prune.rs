@@ -14,8 +14,23 @@
 //!   from them, so a pruned Bundle still carries everything Ocean reads.
 //!
 //! Everything else is dropped, including resource types Ocean does not read. The Bundle's own
-//! members are kept (`id`, `meta`, `type`, ...) except `total` and `link`, which would be wrong
-//! for the smaller Bundle. Several pages become one Bundle (members of the first page).
+//! members are kept (`id`, `meta`, `identifier`, `timestamp`, ...) except `total` and `link`,
+//! which would be wrong for the smaller Bundle (R4 bdl-1), and `signature`, which signed the
+//! whole input. Several pages become one Bundle (members of the first page).
+//!
+//! # The output is a valid R4 Bundle, whatever the input type
+//! * A `message` or `document` input becomes a **`collection`** (and so does a Bundle without
+//!   a `type`). A message is its MessageHeader and the focus chain behind it, a document its
+//!   Composition and the sections that reference entries: pruning drops entries those point
+//!   to, so keeping `message`/`document` would need the header or Composition kept *and*
+//!   rewritten (R4 bdl-11, bdl-12, `msh-focus`), and the result would look like the original
+//!   message or document while saying less. A collection claims nothing but "these
+//!   resources", which is what a pruned Bundle is. Every other type is kept: `searchset`,
+//!   `collection` and `history` have no rule on their first entry, and the entries of a
+//!   `transaction`/`batch` (or `-response`) keep their own `request`/`response` (bdl-3, bdl-4).
+//! * No empty array or object is written: when nothing is kept there is no `entry` member (not
+//!   `"entry": []`), and an empty (or `null`) Bundle member of the input is left out. Entries
+//!   themselves are copied verbatim: pruning never adds an empty value inside them.
 //!
 //! Invariant (property-tested): `extract(prune(b)).values() == extract(b).values()`. Findings are
 //! not part of it: they describe the input, and pruning removes what they talk about.
@@ -110,12 +125,29 @@ pub fn prune_pages(pages: &[&[u8]], rules: &Rules) -> Result<Pruned, ExtractErro
     }
     entries.push(b']');
     let mut obj = ObjectWriter::with_capacity(entries.len() + 256);
+    let mut has_type = false;
     for (k, v) in first_members.unwrap_or_default() {
-        if !matches!(&*k, "total" | "link") {
-            obj.member(&k, v.get().as_bytes());
+        match &*k {
+            "total" | "link" | "signature" => {}
+            _ if is_empty_json(v.get()) => {}
+            "type" => {
+                has_type = true;
+                let ty = serde_json::from_str::<Cow<'_, str>>(v.get()).ok();
+                if matches!(ty.as_deref(), Some("message" | "document")) {
+                    obj.string_member("type", "collection");
+                } else {
+                    obj.member("type", v.get().as_bytes());
+                }
+            }
+            _ => obj.member(&k, v.get().as_bytes()),
         }
     }
-    obj.member("entry", &entries);
+    if !has_type {
+        obj.string_member("type", "collection");
+    }
+    if !kept_entries.is_empty() {
+        obj.member("entry", &entries);
+    }
     let out = obj.finish();
     Ok(Pruned {
         json: out,
@@ -141,6 +173,12 @@ fn read_but_not_extracted(entry: &RawValue) -> bool {
         .ok()
         .and_then(|e| e.resource?.resource_type)
         .is_some_and(|t| crate::NOT_EXTRACTED.contains(&&*t))
+}
+
+/// `null`, `[]` or `{}` (white space allowed): what FHIR JSON never has.
+fn is_empty_json(raw: &str) -> bool {
+    let compact: String = raw.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    matches!(compact.as_str(), "null" | "[]" | "{}")
 }
 
 struct Top<'a> {
@@ -195,7 +233,100 @@ fn parse_top(bytes: &[u8]) -> Result<Top<'_>, ExtractError> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
     use super::*;
+    use ocean_model::{Resource, validate};
+    use std::path::{Path, PathBuf};
+
+    /// The Bundle rules of `validate` and its JSON shape rule.
+    const BUNDLE_RULES: &[&str] = &[
+        "bundle-type",
+        "message-header-first",
+        "message-timestamp",
+        "document-composition-first",
+        "bundle-total",
+        "fullurl-unique",
+        "json-empty",
+    ];
+
+    fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                json_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+
+    fn bundle_issues(json: &[u8]) -> Vec<(&'static str, String)> {
+        let r: Resource = ocean_model::json::from_slice(json).unwrap();
+        let issues = match &r {
+            Resource::Bundle(b) => validate::validate_bundle(b),
+            other => validate::validate(other),
+        };
+        issues
+            .into_iter()
+            .filter(|i| BUNDLE_RULES.contains(&i.rule))
+            .map(|i| (i.rule, i.path))
+            .collect()
+    }
+
+    /// Prune output of every public fixture (the repository's `testdata`, and the shared
+    /// `fixtures/public` beside the repository or beside its worktree folder, when present) is
+    /// a valid R4 Bundle without empty JSON.
+    #[test]
+    fn pruned_fixtures_pass_the_bundle_rules() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        json_files(&root.join("testdata"), &mut files);
+        for shared in ["../shared/fixtures/public", "../../shared/fixtures/public"] {
+            json_files(&root.join(shared), &mut files);
+        }
+        let rules = Rules::default();
+        let mut bundles = 0;
+        for f in &files {
+            let bytes = std::fs::read(f).unwrap();
+            if bytes.trim_ascii_start().starts_with(b"[") {
+                continue;
+            }
+            let pruned = prune(&bytes, &rules).unwrap();
+            if pruned.entries_before == 0 {
+                continue;
+            }
+            bundles += 1;
+            assert_eq!(bundle_issues(&pruned.json), [], "{}", f.display());
+        }
+        assert!(bundles >= 6, "{bundles}");
+    }
+
+    #[test]
+    fn messages_and_documents_become_collections_and_nothing_is_empty() {
+        let rules = Rules::default();
+        for input in [
+            r#"{"resourceType":"Bundle","type":"message","timestamp":"2020-01-01T00:00:00Z","meta":{},"entry":[{"fullUrl":"urn:uuid:0b1b4b2e-6f0a-4c3e-9a51-2d7f3c1e8a90","resource":{"resourceType":"MessageHeader","id":"h"}}]}"#,
+            r#"{"resourceType":"Bundle","type":"document","signature":{"type":[]},"entry":[{"resource":{"resourceType":"Composition"}},{"resource":{"resourceType":"Encounter"}}]}"#,
+            r#"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Encounter"}}]}"#,
+            r#"{"resourceType":"Bundle","type":"searchset","total":0,"link":[],"entry":[]}"#,
+        ] {
+            let pruned = prune(input.as_bytes(), &rules).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&pruned.json).unwrap();
+            let want = if input.contains("searchset") {
+                "searchset"
+            } else {
+                "collection"
+            };
+            assert_eq!(v["type"], want, "{input}");
+            assert!(v.get("entry").is_none(), "{input}: {v}");
+            assert!(v.get("signature").is_none() && v.get("meta").is_none());
+            assert_eq!(bundle_issues(&pruned.json), [], "{input}");
+        }
+    }
 
     #[test]
     fn appointments_are_kept_whole_other_unread_types_dropped() {

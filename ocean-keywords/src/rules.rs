@@ -180,11 +180,29 @@ pub enum RulesError {
     },
 }
 
+/// The default [`Rules::max_entry_bytes`]: 64 MiB (67 108 864 bytes), six times Ocean's 10 MB
+/// attachment limit plus room for its Base64 text and the resource around it.
+pub const DEFAULT_MAX_ENTRY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The default [`Rules::max_list_items`]: 200 items per list keyword. Ocean publishes no limit;
+/// a list keyword fills one free-text field of the referral form that a clinician reads, and 200
+/// lines (about 12 KB of text) is several times the longest real medication or problem list (a
+/// patient on 10 or more medications is already "polypharmacy"), while a generated chart with a
+/// million Conditions no longer makes a 100 MB field.
+pub const DEFAULT_MAX_LIST_ITEMS: usize = 200;
+
 /// The rule set used by extraction and pruning. See the module docs.
+///
+/// Besides Ocean's rules it carries three limits that protect the caller from hostile or broken
+/// input: [`Rules::max_entry_bytes`], [`Rules::max_list_items`] and the clock that decides what is
+/// in the future ([`Rules::now`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rules {
     latest: Vec<LatestRule>,
     attachments: AttachmentLimits,
+    max_entry_bytes: usize,
+    max_list_items: usize,
+    now: Option<time::OffsetDateTime>,
 }
 
 impl Default for Rules {
@@ -202,6 +220,9 @@ impl Default for Rules {
                 })
                 .collect(),
             attachments: AttachmentLimits::default(),
+            max_entry_bytes: DEFAULT_MAX_ENTRY_BYTES,
+            max_list_items: DEFAULT_MAX_LIST_ITEMS,
+            now: None,
         }
     }
 }
@@ -268,6 +289,46 @@ impl Rules {
     /// Replaces the attachment limits.
     pub fn with_attachment_limits(mut self, limits: AttachmentLimits) -> Self {
         self.attachments = limits;
+        self
+    }
+
+    /// The largest `entry` item (or top-level resource, or other top-level member) read from a
+    /// reader, in bytes of JSON text (default [`DEFAULT_MAX_ENTRY_BYTES`]). A larger one stops
+    /// extraction with [`crate::ExtractErrorKind::TooLarge`], naming the entry index; nothing is
+    /// allocated past the limit. Slice input is already in memory and is not limited.
+    pub fn max_entry_bytes(&self) -> usize {
+        self.max_entry_bytes
+    }
+
+    /// Replaces [`Rules::max_entry_bytes`] (at least 1 byte).
+    pub fn with_max_entry_bytes(mut self, bytes: usize) -> Self {
+        self.max_entry_bytes = bytes.max(1);
+        self
+    }
+
+    /// The most items a list keyword (`@ptCpp.*`) holds (default [`DEFAULT_MAX_LIST_ITEMS`]).
+    /// Items past it, in Bundle order after deduplication, are dropped and reported
+    /// (`list-truncated`).
+    pub fn max_list_items(&self) -> usize {
+        self.max_list_items
+    }
+
+    /// Replaces [`Rules::max_list_items`] (at least 1).
+    pub fn with_max_list_items(mut self, items: usize) -> Self {
+        self.max_list_items = items.max(1);
+        self
+    }
+
+    /// The clock an Observation's date is compared with: one dated more than a day after it
+    /// cannot win "latest" (`future-date`). `None` (the default) means the system clock when
+    /// extraction starts.
+    pub fn now(&self) -> Option<time::OffsetDateTime> {
+        self.now
+    }
+
+    /// Sets the clock (see [`Rules::now`]); tests and replays use a fixed one.
+    pub fn with_now(mut self, now: time::OffsetDateTime) -> Self {
+        self.now = Some(now);
         self
     }
 }

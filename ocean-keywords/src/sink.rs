@@ -20,6 +20,9 @@ pub(crate) trait Sink {
     /// How the current input is read (the code index, and whether strings may borrow).
     fn ctx(&self) -> Ctx<'_>;
 
+    /// The most bytes of JSON text the chunked reader buffers for one entry or top-level value.
+    fn max_entry_bytes(&self) -> usize;
+
     /// The index the next `entry` item of the current page gets (entries are counted across the
     /// page, even when `entry` is read in more than one piece).
     fn next_entry_index(&self) -> usize;

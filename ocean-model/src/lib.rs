@@ -3,9 +3,11 @@
 //!
 //! # What this crate promises
 //! - **Lenient parsing.** Every element is optional; a code outside its value set parses (as an
-//!   `Unrecognized` variant); unknown or misspelled elements are kept. Parsing fails only on
-//!   input that is not JSON or where a modelled element has the wrong JSON type (a number where
-//!   a string belongs), and the error names the element path, never the input text.
+//!   `Unrecognized` variant); unknown or misspelled elements are kept; a modelled element of the
+//!   wrong JSON type (a number where a string belongs, STU3's `"clinicalStatus": "resolved"`)
+//!   is kept verbatim and reported by [`validate`] (rule `fhir-json`, see [`json`]). Parsing
+//!   fails only on input that is not JSON, nests too deep, or is not a resource, and the error
+//!   names the element path, never the input text.
 //! - **Lossless round trip.** Elements the model does not type, every `extension` and
 //!   `modifierExtension`, `_field` primitive extensions, `contained` resources, resource types
 //!   the model does not know ([`OtherResource`]), and the exact text of decimals survive

@@ -142,6 +142,15 @@ impl<'r> Engine<'r> {
             );
             return;
         };
+        if instant > self.future_after {
+            self.note(
+                (FindingCode::FutureDate, field, i),
+                Severity::Warning,
+                Some(loc),
+                || format!("An Observation for {kw} is ignored: its {field} is more than a day in the future, so it cannot be the latest."),
+            );
+            return;
+        }
         let value = match value_source(rule.is_blood_pressure(), rec) {
             Ok(v) => v,
             Err(why) => {
@@ -159,6 +168,15 @@ impl<'r> Engine<'r> {
                 return;
             }
         };
+        if value.numbers().any(|n| !plausible_number(n)) {
+            self.note(
+                (FindingCode::ImplausibleNumber, "", i),
+                Severity::Warning,
+                Some(loc),
+                || format!("An Observation for {kw} is ignored: its number cannot be a measurement (more than {MAX_NUMBER_DIGITS} digits, or beyond the range of a 64-bit float), so it is not shown."),
+            );
+            return;
+        }
         if let Some(slot) = self.latest.get_mut(i) {
             // Later instant wins; on an exact tie the first in Bundle order stays.
             if slot.as_ref().is_none_or(|c| instant > c.instant) {
@@ -231,6 +249,8 @@ enum ValueSource<'a> {
     BloodPressure(&'a Qty<'a>, &'a Qty<'a>),
     Quantity(&'a Qty<'a>),
     Text(&'a str),
+    /// `valueInteger`'s digits.
+    Integer(&'a str),
 }
 
 impl ValueSource<'_> {
@@ -248,8 +268,43 @@ impl ValueSource<'_> {
                 out
             }
             ValueSource::Quantity(q) => quantity_text(q).unwrap_or_default(),
-            ValueSource::Text(t) => (*t).to_owned(),
+            ValueSource::Text(t) | ValueSource::Integer(t) => (*t).to_owned(),
         }
+    }
+
+    /// The JSON numbers the value shows.
+    fn numbers(&self) -> impl Iterator<Item = &str> {
+        let (a, b) = match self {
+            ValueSource::BloodPressure(s, d) => (s.value.as_ref(), d.value.as_ref()),
+            ValueSource::Quantity(q) => (q.value.as_ref(), None),
+            ValueSource::Text(_) | ValueSource::Integer(_) => (None, None),
+        };
+        let int = match self {
+            ValueSource::Integer(t) => Some(*t),
+            _ => None,
+        };
+        a.into_iter().chain(b).map(|n| n.get()).chain(int)
+    }
+}
+
+/// More digits than this in a number (leading and trailing zeros included) cannot be a
+/// measurement: "a few dozen", above the 35-digit decimals some exporters write for a binary
+/// double.
+const MAX_NUMBER_DIGITS: usize = 40;
+
+/// Whether a JSON number can be a measurement: at most [`MAX_NUMBER_DIGITS`] digits before any
+/// exponent, and a magnitude a 64-bit float holds (`1e999999` overflows, `1e-999999` underflows
+/// to zero though its digits are not zero). Text that is not a number is left alone.
+fn plausible_number(text: &str) -> bool {
+    let text = text.trim();
+    let mantissa = text.split(['e', 'E']).next().unwrap_or_default();
+    if mantissa.bytes().filter(u8::is_ascii_digit).count() > MAX_NUMBER_DIGITS {
+        return false;
+    }
+    let nonzero = mantissa.bytes().any(|b| matches!(b, b'1'..=b'9'));
+    match text.parse::<f64>() {
+        Ok(v) => v.is_finite() && (v != 0.0 || !nonzero),
+        Err(_) => true,
     }
 }
 
@@ -279,7 +334,7 @@ fn value_source<'a>(
         return Ok(ValueSource::Text(t));
     }
     if let Some(i) = &rec.value_integer {
-        return Ok(ValueSource::Text(i.get()));
+        return Ok(ValueSource::Integer(i.get()));
     }
     Err(if rec.data_absent {
         NO_VALUE_ABSENT

@@ -33,14 +33,6 @@ pub(super) struct PendingRx {
     key: Option<(usize, usize)>,
 }
 
-/// A Medication of the Bundle, kept for medication references.
-pub(super) struct MedEntry {
-    key: Option<(usize, usize)>,
-    full_url: Option<String>,
-    id: Option<String>,
-    text: Option<String>,
-}
-
 /// The slot of the four eagerly deduplicated lists (medications are deduplicated at the end).
 fn list_slot(section: CppSection) -> Option<usize> {
     match section {
@@ -86,6 +78,18 @@ impl Engine<'_> {
         );
     }
 
+    /// Reports an item dropped because its list is full.
+    fn truncated(&mut self, section: CppSection, loc: LocRef<'_>) {
+        let kw = section.keyword();
+        let max = self.rules.max_list_items();
+        self.note(
+            (FindingCode::ListTruncated, "", section.index()),
+            Severity::Warning,
+            Some(loc),
+            || format!("{kw} already has {max} items (the limit); later items were dropped."),
+        );
+    }
+
     /// Adds an item to one of the four eagerly deduplicated lists.
     fn push_item(&mut self, section: CppSection, text: &str, loc: LocRef<'_>) {
         let item = collapse_ws(text);
@@ -108,6 +112,10 @@ impl Engine<'_> {
                 Some(loc),
                 || format!("{kw}: an item repeats an earlier item's text and was dropped."),
             );
+            return;
+        }
+        if list.items.len() >= self.rules.max_list_items() {
+            self.truncated(section, loc);
             return;
         }
         list.seen.insert(item.clone());
@@ -278,14 +286,15 @@ impl Engine<'_> {
         self.rx.push(pending);
     }
 
-    /// Keeps a Bundle Medication for medication references.
+    /// Keeps what a medication reference can use of a Bundle Medication: its concept text (and
+    /// the `fullUrl` and `id` it is found by), not the resource.
     pub(super) fn medication(&mut self, m: &Medication, loc: LocRef<'_>) {
-        self.meds.push(MedEntry {
-            key: loc.key(),
-            full_url: loc.full_url.map(str::to_owned),
-            id: m.id.as_ref().map(|i| i.as_str().to_owned()),
-            text: m.code.as_ref().and_then(concept_text).map(str::to_owned),
-        });
+        self.meds.push(
+            loc.key(),
+            loc.full_url,
+            m.id.as_ref().map(|i| i.as_str()),
+            m.code.as_ref().and_then(concept_text),
+        );
     }
 
     /// Counts a MedicationRequest (not read: only for `medication-request-only`).
@@ -294,25 +303,6 @@ impl Engine<'_> {
         if self.med_request_first.is_none() {
             self.med_request_first = Some(loc.owned());
         }
-    }
-
-    /// Resolves a medication reference among the Medications seen, by the rules and priority of
-    /// `ocean_model::Bundle::resolve_entry` (`ocean_model::bundle::reference_matches`).
-    fn resolve_med(&self, reference: &str) -> Option<&MedEntry> {
-        self.meds
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                let step = ocean_model::bundle::reference_matches(
-                    reference,
-                    m.full_url.as_deref(),
-                    Some("Medication"),
-                    m.id.as_deref(),
-                )?;
-                Some((step, i, m))
-            })
-            .min_by_key(|&(step, i, _)| (step, i))
-            .map(|(_, _, m)| m)
     }
 
     /// `@ptCpp.rx`: resolves references, then dedupes in Bundle order.
@@ -330,10 +320,19 @@ impl Engine<'_> {
             let mut med_key = None;
             let base = match (&p.base, &p.reference) {
                 (Some(b), _) => Some(b.clone()),
-                (None, Some(r)) => match self.resolve_med(r) {
+                (None, Some(r)) => match self.meds.resolve(r) {
                     Some(m) => {
-                        med_key = m.key;
-                        m.text.clone().or_else(|| p.display.clone())
+                        med_key = m.med.key;
+                        let text = m.med.text().map(str::to_owned);
+                        if m.ambiguous {
+                            self.note(
+                                (FindingCode::DuplicateResource, "Medication", 0),
+                                Severity::Warning,
+                                Some(loc_ref),
+                                || "A MedicationStatement's medicationReference could mean more than one Medication of the Bundle (the same fullUrl in another spelling, or the same Medication/id); the first match by the resolution rule is used (exact fullUrl, then UUID, then Type/id; the first in Bundle order within a step).".to_owned(),
+                            );
+                        }
+                        text.or_else(|| p.display.clone())
                     }
                     None => {
                         self.note(
@@ -373,6 +372,10 @@ impl Engine<'_> {
                             .to_owned()
                     },
                 );
+                continue;
+            }
+            if rx_items.len() >= self.rules.max_list_items() {
+                self.truncated(CppSection::Medications, loc_ref);
                 continue;
             }
             rx_items.push(item);

@@ -13,6 +13,7 @@ mod demographics;
 mod findings;
 mod latest;
 mod lists;
+mod med_index;
 
 use crate::code_index::CodeIndex;
 use crate::output::{
@@ -24,7 +25,8 @@ use crate::sink::{Ctx, Sink};
 use findings::{Acc, FindingKey, LocRef};
 use indexmap::IndexMap;
 use latest::Candidate;
-use lists::{ListState, MedEntry, PendingRx};
+use lists::{ListState, PendingRx};
+use med_index::MedIndex;
 use ocean_model::Resource;
 use std::collections::BTreeSet;
 
@@ -39,7 +41,7 @@ pub(crate) struct Engine<'r> {
     lists: [ListState; 4],
     list_keys: [Vec<(usize, usize)>; 4],
     rx: Vec<PendingRx>,
-    meds: Vec<MedEntry>,
+    meds: MedIndex,
     patient: Option<(Demographics, Option<(usize, usize)>)>,
     patients: usize,
     patient_first: Option<ResourceLocation>,
@@ -50,6 +52,8 @@ pub(crate) struct Engine<'r> {
     med_request_first: Option<ResourceLocation>,
     med_statements: usize,
     findings: IndexMap<FindingKey, Acc>,
+    /// An Observation dated after this cannot win (a day after [`Rules::now`]).
+    future_after: time::OffsetDateTime,
 }
 
 /// A string that is not empty after trimming.
@@ -70,7 +74,7 @@ impl<'r> Engine<'r> {
             lists: Default::default(),
             list_keys: Default::default(),
             rx: Vec::new(),
-            meds: Vec::new(),
+            meds: MedIndex::default(),
             patient: None,
             patients: 0,
             patient_first: None,
@@ -81,6 +85,10 @@ impl<'r> Engine<'r> {
             med_request_first: None,
             med_statements: 0,
             findings: IndexMap::new(),
+            future_after: {
+                let now = rules.now().unwrap_or_else(time::OffsetDateTime::now_utc);
+                now.checked_add(time::Duration::DAY).unwrap_or(now)
+            },
         }
     }
 
@@ -140,6 +148,10 @@ impl Sink for Engine<'_> {
             index: &self.index,
             borrow: self.borrow,
         }
+    }
+
+    fn max_entry_bytes(&self) -> usize {
+        self.rules.max_entry_bytes()
     }
 
     fn next_entry_index(&self) -> usize {

@@ -43,10 +43,8 @@ impl<'de, K: Sink + ?Sized> Visitor<'de> for TopSeed<'_, K> {
         let sink = self.sink;
         let mut resource_type: Option<String> = None;
         let mut is_bundle = false;
-        // Members of a single resource (everything but `entry` once the type is known not to be
-        // Bundle), and an `entry` seen after a non-Bundle resourceType.
+        // Members of a single resource (everything but `entry`, until the type says Bundle).
         let mut buffered: Vec<(S<'de>, Box<RawValue>)> = Vec::new();
-        let mut late_entries: Option<Box<RawValue>> = None;
         while let Some(KeyText(k)) = map.next_key::<KeyText>()? {
             match &*k {
                 "resourceType" => {
@@ -54,18 +52,18 @@ impl<'de, K: Sink + ?Sized> Visitor<'de> for TopSeed<'_, K> {
                     let t = t.map(Cow::into_owned);
                     if t.as_deref() == Some("Bundle") {
                         is_bundle = true;
+                        buffered = Vec::new();
                     }
                     resource_type = t;
                 }
                 // An object with `entry` is read as a Bundle, whatever its resourceType says
-                // and wherever `entry` is: streamed when nothing says otherwise yet.
-                "entry" if is_bundle || resource_type.is_none() => {
+                // and wherever `entry` is: its entries are streamed where they stand, so the
+                // reader (which cannot go back) and the slice read the same entries in the same
+                // order for any member order.
+                "entry" => {
                     map.next_value_seed(EntriesSeed { sink: &mut *sink })?;
                     is_bundle = true;
-                }
-                "entry" => {
-                    let raw = map.next_value::<Box<RawValue>>()?;
-                    late_entries = Some(raw);
+                    buffered = Vec::new();
                 }
                 _ if is_bundle => {
                     map.next_value::<IgnoredAny>()?;
@@ -75,16 +73,6 @@ impl<'de, K: Sink + ?Sized> Visitor<'de> for TopSeed<'_, K> {
                     buffered.push((k, raw));
                 }
             }
-        }
-        if let Some(raw) = late_entries {
-            let mut de = serde_json::Deserializer::from_str(raw.get());
-            if (EntriesSeed { sink: &mut *sink })
-                .deserialize(&mut de)
-                .is_err()
-            {
-                sink.shape("Bundle.entry could not be read");
-            }
-            return Ok(());
         }
         if is_bundle {
             return Ok(());

@@ -35,3 +35,4 @@ mod values;
 
 pub(crate) use bundle::{EntriesSeed, EntrySeed, TopSeed};
 pub(crate) use lenient::OptStr;
+pub(crate) use resource::ResourceSeed;

@@ -34,9 +34,29 @@ fn dispatch<'de, A: MapAccess<'de>>(
     if let Some(ty) = typed(resource_type) {
         let mut obj = ObjectWriter::with_capacity(512);
         obj.string_member("resourceType", ty);
+        // `contained` is kept aside: only a MedicationStatement's contained Medication that its
+        // `medicationReference` names can reach the output.
+        let mut contained: Option<&'de RawValue> = None;
+        let mut med_ref: Option<&'de RawValue> = None;
         while let Some(KeyText(k)) = map.next_key::<KeyText>()? {
-            let raw = map.next_value::<Box<RawValue>>()?;
+            let raw = map.next_value::<&'de RawValue>()?;
+            match &*k {
+                "contained" => {
+                    if let Some(earlier) = contained.replace(raw) {
+                        // A repeated member: left for the model to judge, as before.
+                        obj.member("contained", earlier.get().as_bytes());
+                    }
+                    continue;
+                }
+                "medicationReference" => med_ref = Some(raw),
+                _ => {}
+            }
             obj.member(&k, raw.get().as_bytes());
+        }
+        if let Some(c) = contained {
+            if ty == "MedicationStatement" {
+                write_contained(&mut obj, c, med_ref);
+            }
         }
         return Ok(
             match ocean_model::json::from_slice::<Resource>(&obj.finish()) {
@@ -54,6 +74,59 @@ fn dispatch<'de, A: MapAccess<'de>>(
         "Bundle" => Parsed::NestedBundle,
         _ => Parsed::Skipped,
     })
+}
+
+/// What a `contained` item is peeked for.
+#[derive(serde::Deserialize)]
+struct Peek<'a> {
+    #[serde(borrow, rename = "resourceType")]
+    resource_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+}
+
+/// What `medicationReference` is peeked for.
+#[derive(serde::Deserialize)]
+struct RefPeek<'a> {
+    #[serde(borrow)]
+    reference: Option<Cow<'a, str>>,
+}
+
+/// Writes a MedicationStatement's `contained`, keeping only the Medications its
+/// `medicationReference` (`#id`) can name, so 500 000 contained resources are not built into a
+/// model. Items that cannot be peeked are kept for the model to judge; `contained` that is not
+/// an array is written as it was.
+fn write_contained(obj: &mut ObjectWriter, contained: &RawValue, med_ref: Option<&RawValue>) {
+    let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(contained.get()) else {
+        obj.member("contained", contained.get().as_bytes());
+        return;
+    };
+    let wanted = med_ref
+        .and_then(|r| serde_json::from_str::<RefPeek<'_>>(r.get()).ok())
+        .and_then(|p| p.reference)
+        .and_then(|r| r.trim().strip_prefix('#').map(|id| id.trim().to_owned()));
+    let Some(wanted) = wanted else {
+        return;
+    };
+    let mut out = Vec::new();
+    out.push(b'[');
+    for item in items {
+        let keep = match serde_json::from_str::<Peek<'_>>(item.get()) {
+            Ok(p) => {
+                p.resource_type.as_deref() == Some("Medication")
+                    && p.id.as_deref().map(str::trim) == Some(wanted.as_str())
+            }
+            Err(_) => true,
+        };
+        if keep {
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(item.get().as_bytes());
+        }
+    }
+    out.push(b']');
+    obj.member("contained", &out);
 }
 
 /// Members read before `resourceType`, replayed once the type is known.

@@ -204,3 +204,22 @@ fn later_pages_are_named_in_findings_and_references_cross_pages() {
     let loc = f.resource.as_ref().unwrap();
     assert_eq!((loc.page, loc.entry), (1, Some(0)));
 }
+
+/// Issue 18: `entry` before a `resourceType` that says Bundle, after one that says Patient. The
+/// slice read the entries and the reader dropped them; both read them now (an object with `entry`
+/// is a Bundle wherever `entry` is).
+#[test]
+fn entry_between_two_resource_types_is_read_by_both_paths() {
+    let input = br#"{"resourceType":"Patient","id":"p","entry":[{"resource":{"resourceType":"Condition","code":{"text":"A"}}}],"resourceType":"Bundle"}"#;
+    let rules = ocean_keywords::Rules::default();
+    let slice = ocean_keywords::extract(input).unwrap();
+    let reader = ocean_keywords::extract_reader(&input[..], &rules).unwrap();
+    assert_eq!(slice.keyword("@ptCpp.prob"), Some("A"));
+    assert_eq!(slice, reader);
+    // A second `entry` is read too, by both.
+    let input = br#"{"resourceType":"Patient","entry":[{"resource":{"resourceType":"Condition","code":{"text":"A"}}}],"entry":[{"resource":{"resourceType":"Condition","code":{"text":"B"}}}]}"#;
+    let slice = ocean_keywords::extract(input).unwrap();
+    let reader = ocean_keywords::extract_reader(&input[..], &rules).unwrap();
+    assert_eq!(slice.keyword("@ptCpp.prob"), Some("A\nB"));
+    assert_eq!(slice, reader);
+}

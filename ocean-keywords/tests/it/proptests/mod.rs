@@ -19,6 +19,7 @@
 //! The generators: `resources` (one resource each) and `bundles` (entries and Bundles of them).
 
 mod bundles;
+mod member_order;
 mod resources;
 
 use crate::support::{OneByte, check_invariants};

@@ -219,3 +219,112 @@ fn medication_request_is_not_read() {
     assert!(!has(&out, FindingCode::MedicationRequestOnly));
     assert_eq!(out.keyword("@ptCpp.rx"), None);
 }
+
+/// Issue 18: 40k MedicationStatements each referencing one of 40k Medications (9.9 MB) did not
+/// finish in 200 s (each reference scanned every Medication). Now each reference is an index
+/// lookup; this runs at the issue's size.
+#[test]
+fn forty_thousand_medication_references_resolve() {
+    let n = 40_000;
+    let mut entries = Vec::with_capacity(2 * n);
+    for i in 0..n {
+        entries.push(json!({"fullUrl":format!("urn:uuid:00000000-0000-4000-8000-{i:012}"),
+            "resource":{"resourceType":"Medication","id":format!("m{i}"),"code":{"text":format!("Drug {i}")}}}));
+    }
+    for i in 0..n {
+        let reference = if i % 2 == 0 {
+            format!("Medication/m{i}")
+        } else {
+            format!("urn:uuid:00000000-0000-4000-8000-{i:012}")
+        };
+        entries.push(json!({"resource":ms("active",
+            json!({"medicationReference":{"reference":reference}}))}));
+    }
+    let out = extract(&entries_bundle(entries)).unwrap();
+    let rx = out.keyword("@ptCpp.rx").unwrap();
+    assert!(rx.starts_with("Drug 0\nDrug 1\n"));
+    assert!(!has(&out, FindingCode::MedicationUnresolved));
+    assert!(!has(&out, FindingCode::DuplicateResource));
+}
+
+/// Two Medications a reference could mean: the rule's first match is used, and it is reported.
+#[test]
+fn ambiguous_medication_reference_is_reported() {
+    let uuid = "6a3b1f4e-2d1c-4b7a-9c0e-1f2a3b4c5d6e";
+    let med =
+        |id: &str, text: &str| json!({"resourceType":"Medication","id":id,"code":{"text":text}});
+    let cases: [(Value, Value, &str, &str); 4] = [
+        // Same Type/id, no fullUrl (Ocean's v0.10 shape).
+        (
+            json!({"resource":med("m1","First")}),
+            json!({"resource":med("m1","Second")}),
+            "Medication/m1",
+            "First",
+        ),
+        // Same fullUrl in two spellings: the exact spelling wins.
+        (
+            json!({"fullUrl":format!("urn:uuid:{uuid}"),"resource":med("a","Lower")}),
+            json!({"fullUrl":format!("urn:uuid:{}", uuid.to_uppercase()),"resource":med("b","Upper")}),
+            "urn:uuid:6A3B1F4E-2D1C-4B7A-9C0E-1F2A3B4C5D6E",
+            "Upper",
+        ),
+        // The same fullUrl twice: the first in Bundle order.
+        (
+            json!({"fullUrl":"https://pos.example/fhir/Medication/x","resource":med("x","One")}),
+            json!({"fullUrl":"https://pos.example/fhir/Medication/x","resource":med("x","Two")}),
+            "https://pos.example/fhir/Medication/x",
+            "One",
+        ),
+        // Type/id of one and the fullUrl tail of another.
+        (
+            json!({"resource":med("m1","ById")}),
+            json!({"fullUrl":"https://pos.example/fhir/Medication/m1","resource":med("z","ByTail")}),
+            "Medication/m1",
+            "ById",
+        ),
+    ];
+    for (a, b, reference, want) in cases {
+        let statement = json!({"resource":ms("active",
+            json!({"medicationReference":{"reference":reference}}))});
+        let out = extract(&entries_bundle([a, b, statement])).unwrap();
+        assert_eq!(out.keyword("@ptCpp.rx"), Some(want), "{reference}");
+        let f = out
+            .findings_with(FindingCode::DuplicateResource)
+            .next()
+            .unwrap_or_else(|| panic!("no duplicate-resource for {reference}"));
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(
+            f.resource.as_ref().unwrap().resource_type,
+            "MedicationStatement"
+        );
+    }
+    // One Medication found by two steps (fullUrl and Type/id) is not a duplicate.
+    let out = extract(&entries_bundle([
+        json!({"fullUrl":"https://pos.example/fhir/Medication/m1","resource":med("m1","Only")}),
+        json!({"resource":ms("active",
+            json!({"medicationReference":{"reference":"https://pos.example/fhir/Medication/m1"}}))}),
+    ]))
+    .unwrap();
+    assert_eq!(out.keyword("@ptCpp.rx"), Some("Only"));
+    assert!(!has(&out, FindingCode::DuplicateResource));
+}
+
+/// Only the contained Medication a statement names is read; other contained resources are
+/// skipped unread (issue 18: 500k contained resources were all built into a model).
+#[test]
+fn only_the_named_contained_medication_is_read() {
+    let statement = json!({"resource":ms("active", json!({
+        "contained":[
+            {"resourceType":"Medication","id":"m1","code":{"text":"One"}},
+            {"resourceType":"Observation","id":"o","status":17},
+            {"resourceType":"Medication","id":"m2","code":{"text":"Two"}}],
+        "medicationReference":{"reference":"#m2"}}))});
+    let out = extract(&entries_bundle([statement])).unwrap();
+    assert_eq!(out.keyword("@ptCpp.rx"), Some("Two"));
+    assert!(!has(&out, FindingCode::ResourceInvalid));
+    // A Condition's contained resources are not read: an invalid one does not hide it.
+    let condition = json!({"resource":{"resourceType":"Condition","code":{"text":"Asthma"},
+        "contained":[{"resourceType":"Observation","status":17}]}});
+    let out = extract(&entries_bundle([condition])).unwrap();
+    assert_eq!(out.keyword("@ptCpp.prob"), Some("Asthma"));
+}

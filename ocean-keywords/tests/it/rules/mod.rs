@@ -8,6 +8,7 @@
 mod allergies;
 mod attachments;
 mod demographics;
+mod hostile;
 mod input;
 mod latest_dates;
 mod latest_rows;
