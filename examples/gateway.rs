@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --features gateway --example gateway -- [--config FILE] [--listen ADDR]
 //!     [--store URL] [--ocean-base URL] [--client-id ID --client-secret SECRET]
-//!     [--deliveries FILE]
+//!     [--deliveries FILE] [--download-dir DIR]
 //! ```
 //!
 //! With no arguments: a SQLite file `ocean-gateway.db` in the working directory, listening on
@@ -23,26 +23,30 @@
 //! the outbox to the site's Ocean (`--ocean-base` overrides the Ocean host, for tests), once per
 //! referral message even when a crash makes the hand-off come back (`Outbox::send_once`).
 //!
+//! With `--download-dir DIR` it also downloads the documents of every new or updated referral
+//! (`$letter`, `$binary`, with Ocean's limits and content types) into `DIR` through the same
+//! per-site client ([`OceanTransport::client_for`] and `ReferralDownloads`), as a POS attaching
+//! them to its chart would.
+//!
 //! Prints `listening on ADDR` when ready; stops cleanly on SIGTERM or SIGINT.
 
-use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use ocean_ereferral::gateway::client::SendOutcome;
+use ocean_ereferral::gateway::attachments::ReferralDownloads;
+use ocean_ereferral::gateway::client::{ClientConfig, ClientCredentials};
 use ocean_ereferral::gateway::config::{
     GatewayConfig, TEST_CLIENT_ID, TEST_CLIENT_SECRET, check_listen,
 };
 use ocean_ereferral::gateway::gateway::Gateway;
 use ocean_ereferral::gateway::handoff::{Delivery, Handler, HandoffError};
 use ocean_ereferral::gateway::inbound::InboundClient;
-use ocean_ereferral::gateway::outbox::{DeadLetterReport, Outbox, Transport};
+use ocean_ereferral::gateway::outbox::{DeadLetterReport, Outbox};
 use ocean_ereferral::gateway::store::Store;
+use ocean_ereferral::gateway::transport::{OceanTransport, any_site_key};
 use ocean_ereferral::messages::build::{Outbound, PosSystem, TaskUpdate};
-use ocean_ereferral::messages::http::{self, ClientAuth, ClientCredentials};
-use ocean_ereferral::messages::{EventCode, OceanSite, Received};
+use ocean_ereferral::messages::{Event, EventCode, Message, OceanSite, Received};
 use ocean_ereferral::model::OceanBase;
 use ocean_ereferral::status::AcceptedTaskStatus;
 
@@ -55,6 +59,7 @@ struct Args {
     client_id: Option<String>,
     client_secret: Option<String>,
     deliveries: Option<PathBuf>,
+    download_dir: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -70,11 +75,12 @@ fn parse_args() -> Result<Args, String> {
             "--client-id" => args.client_id = Some(value()?),
             "--client-secret" => args.client_secret = Some(value()?),
             "--deliveries" => args.deliveries = Some(value()?.into()),
+            "--download-dir" => args.download_dir = Some(value()?.into()),
             "-h" | "--help" => {
                 return Err(
                     "usage: gateway [--config FILE] [--listen ADDR] [--store URL] \
                             [--ocean-base URL] [--client-id ID --client-secret SECRET] \
-                            [--deliveries FILE]"
+                            [--deliveries FILE] [--download-dir DIR]"
                         .into(),
                 );
             }
@@ -87,17 +93,15 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// The outbox's site key for a referral's site: `{site number}@{Ocean base URL}`, unless the
-/// configuration names the site.
-fn site_key(site: &OceanSite) -> String {
-    format!("{}@{}", site.site_number(), site.base().url())
-}
-
 /// The POS's handler: record the hand-off, answer new referrals.
 struct ExampleHandler {
     deliveries: Option<PathBuf>,
     outbox: Outbox,
     pos: PosSystem,
+    /// The same transport the outbox uses: it tells configured sites from the others, and
+    /// downloads documents with the site's token.
+    transport: Arc<OceanTransport>,
+    download_dir: Option<PathBuf>,
 }
 
 impl ExampleHandler {
@@ -122,13 +126,9 @@ impl ExampleHandler {
             .map_err(|_| HandoffError::new("the deliveries file cannot be written"))
     }
 
-    async fn answer(&self, d: &Delivery) -> Result<(), HandoffError> {
-        let Ok(Received::Supported(message)) = d.parse() else {
-            return Ok(());
-        };
-        if message.code() != EventCode::AddServiceRequest {
-            return Ok(());
-        }
+    /// The Ocean site of a received message and the outbox's key for it: a configured site's
+    /// key, else `{site number}@{base URL}` (the transport's default credentials).
+    fn site(&self, d: &Delivery, message: &Message) -> Result<(OceanSite, String), HandoffError> {
         let base = message
             .ocean_base()
             .cloned()
@@ -139,7 +139,19 @@ impl ExampleHandler {
             .unwrap_or("0");
         let site =
             OceanSite::new(base, number).map_err(|e| HandoffError::new(format!("site: {e}")))?;
-        let reply = Outbound::new(&message, &site, &self.pos)
+        let key = match d.site.as_deref() {
+            Some(key) if self.transport.has_site(key) => key.to_owned(),
+            _ => any_site_key(&site),
+        };
+        Ok((site, key))
+    }
+
+    async fn answer(&self, d: &Delivery, message: &Message) -> Result<(), HandoffError> {
+        if message.code() != EventCode::AddServiceRequest {
+            return Ok(());
+        }
+        let (site, key) = self.site(d, message)?;
+        let reply = Outbound::new(message, &site, &self.pos)
             .and_then(|mut out| {
                 out.add_process_request(&TaskUpdate::new(AcceptedTaskStatus::Received))
             })
@@ -147,146 +159,63 @@ impl ExampleHandler {
         // Once per received message, even when a crash makes it come back.
         let once = format!("{}|reply-received", d.idempotency_key);
         self.outbox
-            .send_once(&site_key(&site), &reply, &once)
+            .send_once(&key, &reply, &once)
             .await
             .map(|_| ())
             .map_err(|e| HandoffError::new(format!("reply not stored: {e}")))
+    }
+
+    /// With `--download-dir`: the documents (`$letter`, `$binary`) of a new or updated
+    /// referral, with Ocean's limits, into `DIR/{referral}-{n}`. A failure that may pass
+    /// retries the hand-off; a refused document is logged and skipped.
+    async fn download(&self, d: &Delivery, message: &Message) -> Result<(), HandoffError> {
+        let Some(dir) = &self.download_dir else {
+            return Ok(());
+        };
+        let (Event::AddServiceRequest(referral) | Event::NotifyUpdateServiceRequest(referral)) =
+            message.event()
+        else {
+            return Ok(());
+        };
+        let (_, key) = self.site(d, message)?;
+        let client = self
+            .transport
+            .client_for(&key)
+            .ok_or_else(|| HandoffError::new("no Ocean client for the site"))?;
+        let name: String = d
+            .referral
+            .as_deref()
+            .unwrap_or("referral")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let mut downloads = ReferralDownloads::new(&client);
+        let links = referral
+            .documents()
+            .flat_map(|doc| doc.links().collect::<Vec<_>>());
+        for (n, link) in links.enumerate() {
+            let Some(url) = link.url() else { continue };
+            let path = dir.join(format!("{name}-{n}"));
+            match downloads.download_to_file(url, &path).await {
+                Ok(_) => {}
+                Err(e) if e.is_retryable() => {
+                    return Err(HandoffError::new(format!("document {n}: {e}")));
+                }
+                Err(e) => eprintln!("document {n} of {name} skipped: {e}"),
+            }
+        }
+        Ok(())
     }
 }
 
 impl Handler for ExampleHandler {
     async fn handle(&self, delivery: Delivery) -> Result<(), HandoffError> {
         self.record(&delivery)?;
-        self.answer(&delivery).await
-    }
-}
-
-/// A small transport to Ocean (token cached until shortly before expiry, dropped on 401).
-struct OceanHttp {
-    http: reqwest::Client,
-    credentials: ClientCredentials,
-    base_override: Option<OceanBase>,
-    tokens: Mutex<HashMap<String, (String, Instant)>>,
-}
-
-impl OceanHttp {
-    fn base_for(&self, site: &str) -> OceanBase {
-        if let Some(base) = &self.base_override {
-            return base.clone();
-        }
-        let url = site.split_once('@').map_or(site, |(_, url)| url);
-        match url {
-            "https://ocean.cognisantmd.com" => OceanBase::Production,
-            "https://test.cognisantmd.com" => OceanBase::Test,
-            "https://staging.cognisantmd.com" => OceanBase::Staging,
-            other => OceanBase::Custom(other.to_owned()),
-        }
-    }
-
-    async fn token(&self, base: &OceanBase) -> Result<String, String> {
-        let cached = self
-            .tokens
-            .lock()
-            .ok()
-            .and_then(|t| t.get(base.url()).cloned());
-        if let Some((token, until)) = cached {
-            if Instant::now() < until {
-                return Ok(token);
-            }
-        }
-        let request = self.credentials.token_request(base, ClientAuth::Post);
-        let mut post = self
-            .http
-            .post(request.url())
-            .header("content-type", request.content_type())
-            .body(request.body().to_owned());
-        if let Some(auth) = request.authorization() {
-            post = post.header("authorization", auth);
-        }
-        let response = post
-            .send()
-            .await
-            .map_err(|_| "token endpoint unreachable")?;
-        if !response.status().is_success() {
-            return Err(format!(
-                "token endpoint answered {}",
-                response.status().as_u16()
-            ));
-        }
-        let body: serde_json::Value = response.json().await.map_err(|_| "token not JSON")?;
-        let token = body
-            .get("access_token")
-            .and_then(serde_json::Value::as_str)
-            .ok_or("no access_token")?
-            .to_owned();
-        let ttl = body
-            .get("expires_in")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(300)
-            .saturating_sub(30);
-        let until = Instant::now() + Duration::from_secs(ttl);
-        if let Ok(mut tokens) = self.tokens.lock() {
-            tokens.insert(base.url().to_owned(), (token.clone(), until));
-        }
-        Ok(token)
-    }
-}
-
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let text = response.headers().get("retry-after")?.to_str().ok()?;
-    text.trim().parse().ok().map(Duration::from_secs)
-}
-
-impl Transport for OceanHttp {
-    async fn send(&self, site: &str, body: Vec<u8>) -> SendOutcome {
-        let base = self.base_for(site);
-        let token = match self.token(&base).await {
-            Ok(token) => token,
-            Err(reason) => {
-                return SendOutcome::Retry {
-                    reason,
-                    retry_after: None,
-                };
-            }
+        let Ok(Received::Supported(message)) = delivery.parse() else {
+            return Ok(());
         };
-        let response = self
-            .http
-            .post(http::process_messages_url(&base))
-            .header("content-type", http::FHIR_JSON)
-            .bearer_auth(token)
-            .body(body)
-            .send()
-            .await;
-        let response = match response {
-            Ok(r) => r,
-            Err(_) => {
-                return SendOutcome::Retry {
-                    reason: "network error".into(),
-                    retry_after: None,
-                };
-            }
-        };
-        let status = response.status().as_u16();
-        match status {
-            200..=299 => SendOutcome::Delivered { status },
-            401 => {
-                if let Ok(mut tokens) = self.tokens.lock() {
-                    tokens.remove(base.url());
-                }
-                SendOutcome::Retry {
-                    reason: "status 401".into(),
-                    retry_after: None,
-                }
-            }
-            408 | 429 | 500..=599 => SendOutcome::Retry {
-                reason: format!("status {status}"),
-                retry_after: retry_after(&response),
-            },
-            _ => SendOutcome::Rejected {
-                status,
-                outcome: response.json().await.ok(),
-            },
-        }
+        self.download(&delivery, &message).await?;
+        self.answer(&delivery, &message).await
     }
 }
 
@@ -340,23 +269,24 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let outbox = Outbox::new(store.clone());
+    let credentials = ClientCredentials::new(id, secret);
+    let base_override = args.ocean_base.as_deref().map(OceanBase::from_url);
+    let transport = Arc::new(
+        OceanTransport::from_config(
+            &config,
+            |var| std::env::var(var).ok(),
+            &ClientConfig::default(),
+        )
+        .map_err(|e| e.to_string())?
+        .with_any_site(credentials, base_override, ClientConfig::default()),
+    );
     let handler = ExampleHandler {
         deliveries: args.deliveries.clone(),
         outbox: outbox.clone(),
         pos: PosSystem::new("ocean-gateway example", format!("http://{addr}/fhir"))
             .map_err(|e| e.to_string())?,
-    };
-    let transport = OceanHttp {
-        http: reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|_| "HTTP client not built")?,
-        credentials: ClientCredentials::new(id, secret),
-        base_override: args
-            .ocean_base
-            .as_deref()
-            .map(|u| OceanBase::Custom(u.trim_end_matches('/').to_owned())),
-        tokens: Mutex::default(),
+        transport: Arc::clone(&transport),
+        download_dir: args.download_dir.clone(),
     };
     let on_dead_letter = Arc::new(|r: &DeadLetterReport| {
         eprintln!("dead letter: {r:?}");
@@ -366,7 +296,7 @@ async fn run(args: Args) -> Result<(), String> {
         options,
         Arc::new(handler),
         outbox,
-        Arc::new(transport),
+        transport,
         on_dead_letter,
     );
     let listener = tokio::net::TcpListener::bind(addr)

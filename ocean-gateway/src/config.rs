@@ -222,7 +222,7 @@ fn ocean_base(text: &str) -> OceanBase {
         "production" => OceanBase::Production,
         "test" => OceanBase::Test,
         "staging" => OceanBase::Staging,
-        url => OceanBase::Custom(url.trim_end_matches('/').to_owned()),
+        url => OceanBase::from_url(url),
     }
 }
 

@@ -16,8 +16,16 @@
 //!    return `Ok` only when it is safely there. Make the effect idempotent on
 //!    [`handoff::Delivery::idempotency_key`]: a hand-off interrupted by a crash comes back with
 //!    [`handoff::Delivery::attempt`] > 1. Messages of one referral come one at a time, in order.
-//! 4. **Give the outbox a [`outbox::Transport`]** (the outbound client of [`client`]) and a
-//!    dead-letter callback.
+//!    To fetch the referral's letter (`$letter`, `?attachments=true`) or an attachment
+//!    (`$binary`), the handler keeps an `Arc` of the same [`transport::OceanTransport`] it gives
+//!    the gateway, takes [`transport::OceanTransport::client_for`] the delivery's
+//!    [`handoff::Delivery::site`] and downloads with [`attachments::ReferralDownloads`] (Ocean's
+//!    limits: 10 MiB each, 50 MiB per referral; Ocean's content types; streamed). A failed
+//!    download returned as `Err` retries the hand-off later.
+//! 4. **Give the outbox a [`outbox::Transport`]**: [`transport::OceanTransport`], one
+//!    [`client::OceanClient`] (cached token, refreshed before expiry and once on 401) per site,
+//!    from the configuration's sites ([`transport::OceanTransport::from_config`]) or added one
+//!    by one; and a dead-letter callback.
 //! 5. **Start** a [`gateway::Gateway`] and mount [`gateway::Gateway::router`] in your axum app
 //!    (or serve it alone).
 //! 6. **Answer Ocean** with [`outbox::Outbox::send`] (or, from a handler,
@@ -45,16 +53,21 @@
 //! use std::sync::Arc;
 //!
 //! use axum::{Router, routing::get};
-//! use ocean_gateway::client::SendOutcome;
+//! use ocean_gateway::attachments::ReferralDownloads;
+//! use ocean_gateway::client::{ClientConfig, ClientCredentials, OceanClient};
 //! use ocean_gateway::gateway::{Gateway, GatewayOptions};
 //! use ocean_gateway::handoff::{Delivery, HandoffError, Handler};
 //! use ocean_gateway::inbound::{InboundClient, InboundOptions};
-//! use ocean_gateway::outbox::{Outbox, Transport};
+//! use ocean_gateway::outbox::Outbox;
 //! use ocean_gateway::store::Store;
-//! use ocean_messages::{Event, Received};
+//! use ocean_gateway::transport::OceanTransport;
+//! use ocean_messages::{Event, OceanSite, Received};
+//! use ocean_model::{OceanBase, ReferralId};
 //!
-//! /// The POS's side: file each referral, once.
-//! struct Pos;
+//! /// The POS's side: file each referral, once, with its letter.
+//! struct Pos {
+//!     ocean: Arc<OceanTransport>,
+//! }
 //!
 //! impl Handler for Pos {
 //!     async fn handle(&self, delivery: Delivery) -> Result<(), HandoffError> {
@@ -62,23 +75,24 @@
 //!         let Ok(Received::Supported(message)) = delivery.parse() else {
 //!             return Ok(()); // an event the POS does not handle: done
 //!         };
-//!         match message.event() {
-//!             Event::AddServiceRequest(referral) => {
-//!                 // Save the referral in the POS, keyed by `delivery.idempotency_key`.
-//!                 let _ = referral.id();
-//!             }
-//!             _ => {}
+//!         if let Event::AddServiceRequest(_referral) = message.event() {
+//!             // The referral letter (a PDF, at most 10 MiB), through the site's client.
+//!             let (Some(site), Some(id)) = (&delivery.site, &delivery.referral) else {
+//!                 return Ok(());
+//!             };
+//!             let client = self
+//!                 .ocean
+//!                 .client_for(site)
+//!                 .ok_or_else(|| HandoffError::new("no Ocean client for the site"))?;
+//!             let mut letter = Vec::new();
+//!             ReferralDownloads::new(&client)
+//!                 .letter(&ReferralId::new(id.as_str()), &mut letter)
+//!                 .await
+//!                 .map_err(|e| HandoffError::new(e.to_string()))?;
+//!             // Save the referral and its letter in the POS, keyed by
+//!             // `delivery.idempotency_key`.
 //!         }
 //!         Ok(())
-//!     }
-//! }
-//!
-//! /// Stands in for the Ocean client in this example.
-//! struct NoOcean;
-//!
-//! impl Transport for NoOcean {
-//!     async fn send(&self, _site: &str, _body: Vec<u8>) -> SendOutcome {
-//!         SendOutcome::Delivered { status: 200 }
 //!     }
 //! }
 //!
@@ -92,12 +106,17 @@
 //!         .unwrap_or_else(|_| "a-long-random-secret-from-the-vault".into());
 //!     let options =
 //!         GatewayOptions::new(InboundOptions::new(vec![InboundClient::new("ocean", &secret)]));
+//!     // The site's client id and secret for calls to Ocean (from Ocean's admin).
+//!     let site = OceanSite::new(OceanBase::Test, "1234")?;
+//!     let credentials = ClientCredentials::new("pos-client", "its-secret-from-the-vault");
+//!     let client = OceanClient::new(site, &credentials, ClientConfig::default())?;
+//!     let ocean = Arc::new(OceanTransport::new().with_site("1234", client));
 //!     let gateway = Gateway::start(
 //!         store.clone(),
 //!         options,
-//!         Arc::new(Pos),
+//!         Arc::new(Pos { ocean: Arc::clone(&ocean) }),
 //!         Outbox::new(store),
-//!         Arc::new(NoOcean),
+//!         ocean,
 //!         Arc::new(|report| eprintln!("dead letter: {report:?}")),
 //!     );
 //!
@@ -143,4 +162,5 @@ pub mod retry;
 pub mod secret;
 pub mod site;
 pub mod store;
+pub mod transport;
 pub mod worker;

@@ -84,36 +84,7 @@ pub(crate) fn owner(instance: &str, n: usize) -> String {
     format!("{instance}-{n}")
 }
 
-/// Exponential backoff: `initial × 2^(attempt−1)`, at most `max`.
-pub(crate) fn backoff(initial: Duration, max: Duration, attempt: u32) -> Duration {
-    let factor = 1u32
-        .checked_shl(attempt.saturating_sub(1).min(30))
-        .unwrap_or(u32::MAX);
-    initial.saturating_mul(factor).min(max)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_max() {
-        let s = Duration::from_secs;
-        assert_eq!(backoff(s(1), s(60), 1), s(1));
-        assert_eq!(backoff(s(1), s(60), 3), s(4));
-        assert_eq!(backoff(s(1), s(60), 40), s(60));
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn backoff_never_shrinks_and_stays_under_max(
-            initial in 0u64..10_000, max in 0u64..1_000_000, attempt in 0u32..100,
-        ) {
-            let (i, m) = (Duration::from_millis(initial), Duration::from_millis(max));
-            let now = backoff(i, m, attempt);
-            let next = backoff(i, m, attempt + 1);
-            proptest::prop_assert!(now <= next);
-            proptest::prop_assert!(next <= m);
-        }
-    }
+/// A duration in whole milliseconds, as the store keeps times (saturating).
+pub(crate) fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }

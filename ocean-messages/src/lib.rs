@@ -12,7 +12,7 @@
 //!    retries until it gets a `2xx`, for up to 96 hours);
 //! 4. picks the [`OceanSite`] the message belongs to ([`OceanSite::find_for`]);
 //! 5. handles the typed [`Event`] from [`Message::event`], and may log
-//!    [`Message::profile_issues`]; [`receive_view`] gives the whole filed view as one JSON
+//!    [`Message::profile_issues`]; [`receive_view`](mod@receive_view) gives the whole filed view as one JSON
 //!    object (what the `receive --json` example prints, with a JSON Schema).
 //!
 //! ```

@@ -5,7 +5,7 @@
 //! [`BundleIndex::resolve`] applies exactly the rules of [`crate::bundle`] (the module docs:
 //! `fullUrl` equal, `urn:uuid:X` ↔ bare UUID, `Type/id` of the resource or of the `fullUrl`
 //! tail) and picks the same winner as [`Bundle::resolve_entry`]: lowest
-//! [`MatchStep`](crate::bundle::MatchStep), then first in Bundle order. On top of that it says
+//! [`MatchStep`], then first in Bundle order. On top of that it says
 //! when a reference is **ambiguous**: when two *different* entries match it by any of the rules
 //! (the same `Type/id`, or the same `fullUrl` in any spelling: `urn:uuid:X`, bare `X`, other
 //! letter case). A receiver that must not guess (an Ocean message naming a patient) refuses

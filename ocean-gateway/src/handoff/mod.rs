@@ -8,7 +8,10 @@
 //!   whose hand-off keeps failing holds back the later messages of its referral only.
 //! - A failed hand-off (`Err`, or a panic) is retried with exponential backoff
 //!   ([`HandoffOptions::backoff_initial`] doubling up to [`HandoffOptions::backoff_max`]),
-//!   without limit: fix the handler and the messages flow again.
+//!   without limit: fix the handler and the messages flow again. This is the outbox's rule
+//!   ([`RetryPolicy::cap`]) without its jitter and without its window, on purpose: the handler
+//!   is the POS's own code, not a shared server that many failed messages must not hit in the
+//!   same second, and a received referral is never given up on (Ocean already has its 200).
 //! - A hand-off interrupted by a crash is retried when its lease expires (with SQLite, at the
 //!   next start): the handler then gets [`Delivery::attempt`] > 1 ([`Delivery::is_redelivery`]).
 //!   This is the only way a handler sees a message twice after a success it could not report,
@@ -31,8 +34,9 @@ use std::time::Duration;
 use ocean_messages::{MessageError, Received};
 use tokio::sync::Notify;
 
+use crate::retry::RetryPolicy;
 use crate::store::{ClaimedInbound, Store};
-use crate::worker::{Waiter, Workers, backoff, owner};
+use crate::worker::{Waiter, Workers, ms, owner};
 
 /// One message handed to the POS.
 #[derive(Clone, PartialEq, Eq)]
@@ -156,8 +160,13 @@ impl Default for HandoffOptions {
     }
 }
 
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+impl HandoffOptions {
+    /// The delay after `attempt` failed hand-offs: [`RetryPolicy::cap`] with
+    /// [`Self::backoff_initial`] and [`Self::backoff_max`] (no jitter, no window; see the module
+    /// docs).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        RetryPolicy::new(self.backoff_initial, self.backoff_max, Duration::MAX).cap(attempt)
+    }
 }
 
 /// Starts the hand-off workers. `instance` names this gateway instance (lease owners are
@@ -225,7 +234,7 @@ async fn hand_over<H: Handler>(
             store.inbox_done(seq, owner).await
         }
         Err(e) => {
-            let delay = backoff(options.backoff_initial, options.backoff_max, attempt);
+            let delay = options.backoff(attempt);
             tracing::warn!(key = %key, event = %event, attempt, error = %e, retry_in_ms = ms(delay), outcome = "retry", "hand-off failed");
             store
                 .inbox_retry_later(seq, owner, ms(delay), e.reason())
@@ -238,5 +247,37 @@ async fn hand_over<H: Handler>(
             tracing::warn!(key = %key, "hand-off: the lease expired before the result was stored")
         }
         Err(e) => tracing::warn!(key = %key, error = %e, "hand-off: result not stored"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_max() {
+        let s = Duration::from_secs;
+        let mut options = HandoffOptions::default();
+        (options.backoff_initial, options.backoff_max) = (s(1), s(60));
+        assert_eq!(options.backoff(1), s(1));
+        assert_eq!(options.backoff(3), s(4));
+        assert_eq!(options.backoff(40), s(60));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn backoff_never_shrinks_and_stays_under_max(
+            initial in 0u64..10_000, max in 0u64..1_000_000, attempt in 0u32..100,
+        ) {
+            let options = HandoffOptions {
+                backoff_initial: Duration::from_millis(initial),
+                backoff_max: Duration::from_millis(max),
+                ..HandoffOptions::default()
+            };
+            let now = options.backoff(attempt);
+            let next = options.backoff(attempt + 1);
+            proptest::prop_assert!(now <= next);
+            proptest::prop_assert!(next <= options.backoff_max);
+        }
     }
 }

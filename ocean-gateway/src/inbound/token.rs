@@ -18,6 +18,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
+use ocean_model::oauth::BasicCredentials;
 
 use super::Shared;
 use crate::secret::{SecretHash, new_token};
@@ -37,11 +38,26 @@ fn error(status: StatusCode, code: &str) -> Response {
     response
 }
 
-/// The id and secret of an HTTP Basic header: as sent, and form-decoded (RFC 6749 §2.3.1 asks
-/// clients to form-encode them; many do not).
+/// The id and secret of an HTTP Basic header: as sent, and form-decoded. RFC 6749 §2.3.1 asks
+/// clients to form-encode them, and [`BasicCredentials`] (ocean-model, shared with ocean-smart)
+/// reads them so; many clients do not (reqwest's `basic_auth`, and it is not documented that
+/// Ocean's does), and a secret holding `+` or `%` would then not match. So the pair as sent is
+/// tried too, which needs the one base64 decode here that ocean-model does not offer.
 fn basic(headers: &HeaderMap) -> Option<Vec<(String, String)>> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.split_once(' ')?;
+    let decoded = BasicCredentials::from_authorization(value).map(BasicCredentials::into_parts);
+    let mut candidates: Vec<(String, String)> = as_sent(value).into_iter().collect();
+    if let Some(pair) = decoded {
+        if !candidates.contains(&pair) {
+            candidates.push(pair);
+        }
+    }
+    (!candidates.is_empty()).then_some(candidates)
+}
+
+/// The id and secret of a Basic header, not form-decoded.
+fn as_sent(value: &str) -> Option<(String, String)> {
+    let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
@@ -50,21 +66,7 @@ fn basic(headers: &HeaderMap) -> Option<Vec<(String, String)>> {
         .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
-    let mut candidates = vec![(id.to_owned(), secret.to_owned())];
-    if let (Some(decoded_id), Some(decoded_secret)) = (form_decode(id), form_decode(secret)) {
-        if (decoded_id.as_str(), decoded_secret.as_str()) != (id, secret) {
-            candidates.push((decoded_id, decoded_secret));
-        }
-    }
-    Some(candidates)
-}
-
-fn form_decode(text: &str) -> Option<String> {
-    if text.contains('&') || text.contains('=') {
-        return None;
-    }
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&format!("v={text}")).ok()?;
-    pairs.into_iter().next().map(|(_, v)| v)
+    Some((id.to_owned(), secret.to_owned()))
 }
 
 pub(crate) async fn token(

@@ -30,10 +30,11 @@ use tokio::sync::Notify;
 use crate::client::SendOutcome;
 use crate::retry::RetryPolicy;
 use crate::store::{ClaimedOutbound, NewOutbound, Store, StoreError, now_ms};
-use crate::worker::{Waiter, Workers, owner};
+use crate::worker::{Waiter, Workers, ms, owner};
 
 /// Delivers one message body to one site's Ocean (`$process-messages`), with whatever token
-/// handling it needs. The outbound client of [`crate::client`] implements it.
+/// handling it needs. [`crate::transport::OceanTransport`] implements it over the outbound
+/// client of [`crate::client`], one client per site.
 pub trait Transport: Send + Sync + 'static {
     /// Posts `body` to the site with key `site` and says what came of it.
     fn send(&self, site: &str, body: Vec<u8>) -> impl Future<Output = SendOutcome> + Send;
@@ -223,10 +224,6 @@ impl Outbox {
         tracing::info!(seq, site = %row.site, event = %row.event, message_id = %row.message_id, "outbound message stored");
         self.wake.notify_one();
     }
-}
-
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Starts the outbox workers (see the module docs). `instance` names this gateway instance

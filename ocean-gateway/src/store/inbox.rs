@@ -10,6 +10,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::lease::Queue;
 use super::{Store, StoreError, now_ms};
 
 /// A message to store in the inbox.
@@ -197,16 +198,7 @@ impl Store {
     /// Marks a claimed message handed over. Returns `false` when `owner` no longer held its
     /// lease (it expired and another claim took it).
     pub async fn inbox_done(&self, seq: i64, owner: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE inbox SET state = 'done', lease_owner = NULL, lease_until = NULL, \
-             last_error = NULL WHERE seq = $1 AND lease_owner = $2",
-        )
-        .bind(seq)
-        .bind(owner)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx("inbox done", &e))?;
-        Ok(done.rows_affected() > 0)
+        self.lease_finish(Queue::Inbox, seq, owner).await
     }
 
     /// Releases a claimed message after a failed hand-off, to be retried `delay_ms` from now.
@@ -218,18 +210,8 @@ impl Store {
         delay_ms: i64,
         error: &str,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE inbox SET lease_owner = NULL, lease_until = NULL, next_at = $1, \
-             last_error = $2 WHERE seq = $3 AND lease_owner = $4",
-        )
-        .bind(now_ms().saturating_add(delay_ms))
-        .bind(error)
-        .bind(seq)
-        .bind(owner)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx("inbox retry", &e))?;
-        Ok(done.rows_affected() > 0)
+        self.lease_retry_later(Queue::Inbox, seq, owner, delay_ms, error)
+            .await
     }
 
     /// How many messages are pending and done.

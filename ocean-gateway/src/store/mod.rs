@@ -18,6 +18,7 @@ mod batch;
 mod dead;
 mod error;
 mod inbox;
+mod lease;
 mod outbox;
 mod schema;
 mod tokens;

@@ -9,6 +9,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::lease::Queue;
 use super::{Store, StoreError, now_ms};
 
 /// A message to store in the outbox.
@@ -185,16 +186,7 @@ impl Store {
 
     /// Marks a claimed message delivered. `false` when `owner` no longer held its lease.
     pub async fn outbox_sent(&self, seq: i64, owner: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox SET state = 'sent', lease_owner = NULL, lease_until = NULL, \
-             last_error = NULL WHERE seq = $1 AND lease_owner = $2",
-        )
-        .bind(seq)
-        .bind(owner)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx("outbox sent", &e))?;
-        Ok(done.rows_affected() > 0)
+        self.lease_finish(Queue::Outbox, seq, owner).await
     }
 
     /// Releases a claimed message to be tried again `delay_ms` from now. `error` must hold no
@@ -206,18 +198,8 @@ impl Store {
         delay_ms: i64,
         error: &str,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox SET lease_owner = NULL, lease_until = NULL, next_at = $1, \
-             last_error = $2 WHERE seq = $3 AND lease_owner = $4",
-        )
-        .bind(now_ms().saturating_add(delay_ms))
-        .bind(error)
-        .bind(seq)
-        .bind(owner)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx("outbox retry", &e))?;
-        Ok(done.rows_affected() > 0)
+        self.lease_retry_later(Queue::Outbox, seq, owner, delay_ms, error)
+            .await
     }
 
     /// Moves a claimed message to the dead-letter list with Ocean's status and answer, in one

@@ -20,4 +20,5 @@ mod outbox;
 mod retry;
 mod sentinel;
 mod support;
+mod transport;
 mod webhook;
