@@ -312,8 +312,17 @@ impl AcceptedTaskStatus {
         TaskStatus::from_code(self.code())
     }
 
-    /// Reads a FHIR code (`"in-progress"`).
-    pub fn from_code(code: &str) -> Result<Self, StatusError> {
+    /// Reads a FHIR code (`"in-progress"`): `None` for a code Ocean does not accept. This is the
+    /// workspace's one `from_code` shape for a closed set of codes (see `ocean-model`'s crate
+    /// docs); [`AcceptedTaskStatus::parse`] says *why* a code is refused.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::parse(code).ok()
+    }
+
+    /// Reads a FHIR code and says why Ocean refuses it: [`StatusError::NotAccepted`] for a FHIR
+    /// status Ocean refuses (`draft`, `entered-in-error`), [`StatusError::Unrecognized`] for a
+    /// code that is no FHIR Task status.
+    pub fn parse(code: &str) -> Result<Self, StatusError> {
         Self::try_from(&TaskStatus::from_code(code))
     }
 }
@@ -434,7 +443,7 @@ mod tests {
             }
         }
         assert_eq!(
-            AcceptedTaskStatus::from_code("booked"),
+            AcceptedTaskStatus::parse("booked"),
             Err(StatusError::Unrecognized)
         );
         assert!(!StatusError::Unrecognized.to_string().contains("booked"));

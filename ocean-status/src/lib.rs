@@ -11,7 +11,8 @@
 //! use ocean_status::{AcceptedTaskStatus, StatusError};
 //! let s = AcceptedTaskStatus::from_code("on-hold").unwrap();
 //! assert_eq!(s.folders().sent.name(), "Pending Booking");
-//! assert_eq!(AcceptedTaskStatus::from_code("draft"), Err(StatusError::NotAccepted("draft")));
+//! assert_eq!(AcceptedTaskStatus::from_code("draft"), None);
+//! assert_eq!(AcceptedTaskStatus::parse("draft"), Err(StatusError::NotAccepted("draft")));
 //! ```
 #![forbid(unsafe_code)]
 

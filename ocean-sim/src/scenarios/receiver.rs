@@ -177,7 +177,7 @@ pub(super) async fn status_ack(ctx: &Ctx, run: &mut Run) -> Result {
     let expect = match i
         .task_status
         .as_deref()
-        .map(ocean_status::AcceptedTaskStatus::from_code)
+        .map(ocean_status::AcceptedTaskStatus::parse)
     {
         Some(Ok(s)) => match s.effect() {
             ocean_status::TaskEffect::NoChange => Stage::New,
