@@ -2,9 +2,8 @@
 //! Practitioner and its display `family, given`.
 //!
 //! # The name rule
-//! The `official` name, else the `usual` one, else the first; blank parts are skipped. This is
-//! the rule `ocean-keywords` applies to demographics (`engine/demographics.rs`); the two copies
-//! must agree until the rule moves to `ocean-model` (`Patient`/`HumanName`), its one home.
+//! The `official` name, else the `usual` one, else the first ([`HumanName::choose`], the one
+//! rule `ocean-keywords` applies to demographics too); blank parts are skipped.
 
 use ocean_model::HumanName;
 use ocean_model::text::collapse_whitespace;
@@ -29,14 +28,7 @@ impl std::fmt::Debug for PersonName {
 impl PersonName {
     /// The chosen name among `names`, or `None` when it has neither a family nor a given name.
     pub fn choose(names: &[HumanName]) -> Option<Self> {
-        let by_use = |u: &str| {
-            names
-                .iter()
-                .find(|n| n.use_.as_ref().is_some_and(|x| x.as_str() == u))
-        };
-        let name = by_use("official")
-            .or_else(|| by_use("usual"))
-            .or_else(|| names.first())?;
+        let name = HumanName::choose(names)?;
         let family = name
             .family
             .as_deref()

@@ -381,6 +381,29 @@ fhir_object! {
     }
 }
 
+impl HumanName {
+    /// The name a POS files and Ocean shows for a person with these names: the `official` one,
+    /// else the `usual` one, else the first. The one rule for the whole workspace
+    /// (`ocean-keywords` demographics, `ocean-messages` patient and participant names).
+    ///
+    /// ```
+    /// use ocean_model::{json, HumanName, Patient};
+    /// let p: Patient = json::from_str(r#"{"resourceType":"Patient",
+    ///     "name":[{"use":"nickname","family":"A"},{"use":"usual","family":"B"}]}"#).unwrap();
+    /// assert_eq!(HumanName::choose(&p.name).and_then(|n| n.family.as_deref()), Some("B"));
+    /// ```
+    pub fn choose(names: &[HumanName]) -> Option<&HumanName> {
+        let by_use = |u: &str| {
+            names
+                .iter()
+                .find(|n| n.use_.as_ref().is_some_and(|x| x.as_str() == u))
+        };
+        by_use("official")
+            .or_else(|| by_use("usual"))
+            .or_else(|| names.first())
+    }
+}
+
 fhir_object! {
     /// `Address`.
     element Address ("Address") {

@@ -15,16 +15,7 @@ impl Engine<'_> {
         if self.patient.is_some() {
             return;
         }
-        let name = p
-            .name
-            .iter()
-            .find(|n| n.use_.as_ref().is_some_and(|u| u.as_str() == "official"))
-            .or_else(|| {
-                p.name
-                    .iter()
-                    .find(|n| n.use_.as_ref().is_some_and(|u| u.as_str() == "usual"))
-            })
-            .or_else(|| p.name.first());
+        let name = ocean_model::HumanName::choose(&p.name);
         let strings = |v: &[String]| -> Vec<String> {
             v.iter().filter(|s| !s.trim().is_empty()).cloned().collect()
         };
