@@ -35,7 +35,6 @@
 //! The command line (`ocean-sim --help`) wraps [`run`] and [`serve`].
 #![forbid(unsafe_code)]
 
-mod base64;
 pub mod check;
 pub mod deliver;
 pub mod ocean_api;

@@ -95,45 +95,15 @@ pub fn router(api: OceanApi) -> Router {
 fn form_value(body: &str, key: &str) -> Option<String> {
     body.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == key).then(|| percent_decode(v))
+        (k == key)
+            .then(|| ocean_model::percent::decode_form(v).ok())
+            .flatten()
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                if let Some(v) = hex {
-                    out.push(v);
-                    i += 2;
-                } else {
-                    out.push(b'%');
-                }
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))?;
-    let decoded = crate::base64::decode(encoded.trim())?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((percent_decode(id), percent_decode(secret)))
+    ocean_model::oauth::BasicCredentials::from_authorization(value).map(|c| c.into_parts())
 }
 
 fn oauth_error(status: StatusCode, error: &str) -> Response {
@@ -403,7 +373,6 @@ mod tests {
             form_value("a=1&client_id=x%2By+z", "client_id").as_deref(),
             Some("x+y z")
         );
-        assert_eq!(percent_decode("%zz%41"), "%zzA");
         assert_eq!(form_value("grant_type", "grant_type").as_deref(), Some(""));
     }
 }
