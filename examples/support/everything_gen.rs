@@ -1,6 +1,6 @@
 //! A deterministic generator of large, Synthea-shaped `Patient/$everything` Bundles for
-//! benchmarks and memory measurements (used by `examples/gen_everything.rs` and
-//! `benches/keywords.rs`; the output is never committed).
+//! benchmarks and memory measurements (used by `examples/gen_everything.rs`,
+//! `benches/keywords.rs` and `ocean-smart-server/tests/memory`; the output is never committed).
 //!
 //! Each simulated visit writes an Encounter, vital signs (height, weight, a blood-pressure panel
 //! with components, heart rate, BMI), every third visit a lab panel (creatinine, electrolytes,
@@ -10,6 +10,7 @@
 //! DocumentReference. Observation values keep trailing zeros (`82.50`), so the Bundle is written
 //! as text. A 64-bit LCG makes the output identical on every run.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 struct Lcg(u64);
@@ -196,53 +197,94 @@ const VACCINES: &[(&str, &str)] = &[
 ];
 
 /// Generates a Bundle of at least `target_bytes` bytes.
+#[allow(dead_code)] // each includer (`#[path]`) uses its own part of this file
 pub(crate) fn generate(target_bytes: usize) -> Vec<u8> {
+    let mut g = lazy(usize::MAX);
+    let mut out = String::with_capacity(target_bytes + (1 << 20));
+    out.push_str(
+        r#"{"resourceType":"Bundle","id":"everything-generated","type":"searchset","entry":["#,
+    );
+    let mut first = true;
+    let mut drain = |g: &mut Gen, out: &mut String| {
+        while let Some((full_url, resource)) = g.queue.pop_front() {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let _ = write!(
+                out,
+                r#"{{"fullUrl":"{full_url}","resource":{resource},"search":{{"mode":"match"}}}}"#
+            );
+        }
+    };
+    drain(&mut g, &mut out);
+    while out.len() < target_bytes {
+        let v = g.visit;
+        g.visit += 1;
+        g.visit(v);
+        drain(&mut g, &mut out);
+    }
+    out.push_str("]}");
+    out.into_bytes()
+}
+
+/// A lazy source of the same resources, one at a time, about `target_bytes` of resource JSON in
+/// all (the SMART server's memory test streams it, so the source holds almost nothing).
+#[allow(dead_code)]
+pub(crate) fn lazy(target_bytes: usize) -> Gen {
     let mut g = Gen {
         rng: Lcg(0x0CEA_2026_5EED_0042),
-        out: String::with_capacity(target_bytes + (1 << 20)),
-        first: true,
+        queue: VecDeque::new(),
         patient: String::new(),
+        visit: 0,
+        target: target_bytes,
+        produced: 0,
     };
-    g.run(target_bytes);
-    g.out.into_bytes()
+    g.patient = g.rng.uuid();
+    let pid = g.patient.clone();
+    let patient = format!(
+        r#"{{"resourceType":"Patient","id":"{id}","identifier":[{{"type":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"JHN"}}]}},"system":"https://fhir.infoway-inforoute.ca/NamingSystem/ca-bc-patient-healthcare-id","value":"9123456789"}}],"name":[{{"use":"official","family":"Generated","given":["Bench","Q"]}}],"telecom":[{{"system":"phone","value":"250-555-0100","use":"mobile"}},{{"system":"email","value":"bench@example.org"}}],"gender":"female","birthDate":"1959-03-14","address":[{{"use":"home","line":["1 Bench St"],"city":"Victoria","state":"BC","postalCode":"V8W 1A1","country":"CA"}}]}}"#,
+        id = pid
+    );
+    g.entry(&pid, &patient);
+    g
 }
 
-struct Gen {
+/// The generator's state: the resources of the current visit not yet taken.
+pub(crate) struct Gen {
     rng: Lcg,
-    out: String,
-    first: bool,
+    queue: VecDeque<(String, String)>,
     patient: String,
+    visit: u64,
+    target: usize,
+    produced: usize,
 }
 
+#[allow(dead_code)]
 impl Gen {
     fn entry(&mut self, id: &str, resource: &str) {
-        if !self.first {
-            self.out.push(',');
-        }
-        self.first = false;
-        let _ = write!(
-            self.out,
-            r#"{{"fullUrl":"urn:uuid:{id}","resource":{resource},"search":{{"mode":"match"}}}}"#
-        );
+        self.queue
+            .push_back((format!("urn:uuid:{id}"), resource.to_owned()));
     }
 
-    fn run(&mut self, target: usize) {
-        self.out.push_str(
-            r#"{"resourceType":"Bundle","id":"everything-generated","type":"searchset","entry":["#,
-        );
-        self.patient = self.rng.uuid();
-        let pid = self.patient.clone();
-        let patient = format!(
-            r#"{{"resourceType":"Patient","id":"{id}","identifier":[{{"type":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"JHN"}}]}},"system":"https://fhir.infoway-inforoute.ca/NamingSystem/ca-bc-patient-healthcare-id","value":"9123456789"}}],"name":[{{"use":"official","family":"Generated","given":["Bench","Q"]}}],"telecom":[{{"system":"phone","value":"250-555-0100","use":"mobile"}},{{"system":"email","value":"bench@example.org"}}],"gender":"female","birthDate":"1959-03-14","address":[{{"use":"home","line":["1 Bench St"],"city":"Victoria","state":"BC","postalCode":"V8W 1A1","country":"CA"}}]}}"#,
-            id = pid
-        );
-        self.entry(&pid, &patient);
-        let mut visit = 0u64;
-        while self.out.len() < target {
-            self.visit(visit);
-            visit += 1;
+    /// The patient's id (the Patient is the first resource).
+    pub(crate) fn patient_id(&self) -> &str {
+        &self.patient
+    }
+
+    /// The next resource as (fullUrl, JSON), `None` once about the target size was produced.
+    pub(crate) fn next_resource(&mut self) -> Option<(String, String)> {
+        if self.queue.is_empty() {
+            if self.produced >= self.target {
+                return None;
+            }
+            let v = self.visit;
+            self.visit += 1;
+            self.visit(v);
         }
-        self.out.push_str("]}");
+        let item = self.queue.pop_front()?;
+        self.produced += item.1.len();
+        Some(item)
     }
 
     fn date(&mut self, visit: u64) -> String {

@@ -19,6 +19,7 @@
 mod support;
 
 #[allow(dead_code)]
+#[path = "../../../examples/support/everything_gen.rs"]
 mod generator;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
