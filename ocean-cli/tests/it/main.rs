@@ -1,0 +1,6 @@
+//! The `ocean` binary as a process: help, exit statuses, errors naming the file, `--json`
+//! against its checked-in schema. One module per subcommand.
+
+mod common;
+mod keywords;
+mod validate;
