@@ -32,8 +32,8 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion, Throughput};
 use ocean_ereferral::messages::{self, Received};
 
-const MISC: &[u8] = include_bytes!("../testdata/ocean/ereferral_miscellaneous.bundle.json");
-const BACK_PAIN: &[u8] = include_bytes!("../testdata/ocean/ereferral_back_pain.bundle.json");
+const MISC: &[u8] = include_bytes!("../../testdata/ocean/ereferral_miscellaneous.bundle.json");
+const BACK_PAIN: &[u8] = include_bytes!("../../testdata/ocean/ereferral_back_pain.bundle.json");
 
 /// Parses and walks every view a receiver reads; returns a count so nothing is optimised away.
 fn parse_and_resolve(bytes: &[u8]) -> (Received, usize) {

@@ -13,7 +13,7 @@
 //! Inputs:
 //! - `synthea_fletcher_hyatt`: the largest public Synthea bundle (~3.9 MB transaction Bundle),
 //!   read at run time from
-//!   `$CARGO_MANIFEST_DIR/../shared/fixtures/public/smart-generated-sample-data/large/`.
+//!   `$CARGO_MANIFEST_DIR/../../shared/fixtures/public/smart-generated-sample-data/large/`.
 //!   When the file is absent (a clone without `../shared`) a one-line note goes to stderr and
 //!   that input is skipped. Synthea resource types the model does not type (Claim, Encounter,
 //!   ...) are read as `Resource::Other` (kept verbatim).
@@ -28,7 +28,7 @@
 //! Order effects: with glibc malloc, the heap left behind by one parser's results can change the
 //! next parser's time in the same process by up to ~1.5x (seen both ways). For headline ratios,
 //! run each benchmark in its own process, e.g.
-//! `cargo bench --bench parse -- '^generated_collection/serde_json::Value$'`.
+//! `cargo bench -p ocean-benches --bench parse -- '^generated_collection/serde_json::Value$'`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -411,7 +411,7 @@ fn bench_input(c: &mut Criterion, name: &str, bytes: &[u8]) {
 }
 
 fn synthea(c: &mut Criterion) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SYNTHEA_REL);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(SYNTHEA_REL);
     let Ok(bytes) = std::fs::read(&path) else {
         eprintln!(
             "note: {} not found; skipping the Synthea input",

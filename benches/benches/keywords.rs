@@ -16,14 +16,14 @@
 //!   `examples/support/everything_gen.rs` (never written to disk here; `cargo run --release
 //!   --example gen_everything` writes the same bytes for memory measurements).
 //! - `synthea_fletcher_hyatt`: the largest public Synthea bundle (~3.9 MB), read at run time from
-//!   `$CARGO_MANIFEST_DIR/../shared/fixtures/public/smart-generated-sample-data/large/`; skipped
+//!   `$CARGO_MANIFEST_DIR/../../shared/fixtures/public/smart-generated-sample-data/large/`; skipped
 //!   with a note when absent.
 //!
 //! Before timing, each input is checked: our extraction and the walk agree on every
 //! `@ptLatestVal`/`@ptLatestDate` value. After the run, the mean times and the ratios are printed
 //! from criterion's estimates.
 //!
-//! Run: `cargo bench --bench keywords` (about 4 minutes).
+//! Run: `cargo bench -p ocean-benches --bench keywords` (about 4 minutes).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -31,7 +31,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../examples/support/everything_gen.rs"]
+#[path = "../../examples/support/everything_gen.rs"]
 mod everything_gen;
 
 use std::collections::BTreeMap;
@@ -249,7 +249,7 @@ fn value_walk(bytes: &[u8], rules: &Rules) -> BTreeMap<String, String> {
 }
 
 fn read_synthea() -> Option<Vec<u8>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SYNTHEA_REL);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(SYNTHEA_REL);
     match std::fs::read(&path) {
         Ok(b) => Some(b),
         Err(_) => {
@@ -323,7 +323,7 @@ fn mean_ns(group: &str, function: &str) -> Option<f64> {
     };
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let path = target
         .join("criterion")
         .join(dir_name(group))

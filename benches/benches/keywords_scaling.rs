@@ -7,7 +7,7 @@
 //! Observations on seed codes and a quarter Conditions. Criterion reports time per element
 //! (`Throughput::Elements`): linear growth shows as a flat time per entry from 1k to 100k.
 //!
-//! Run: `cargo bench --bench keywords_scaling` (about a minute).
+//! Run: `cargo bench -p ocean-benches --bench keywords_scaling` (about a minute).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
