@@ -125,8 +125,15 @@ pub fn prune_pages(pages: &[&[u8]], rules: &Rules) -> Result<Pruned, ExtractErro
     }
     entries.push(b']');
     let mut obj = ObjectWriter::with_capacity(entries.len() + 256);
+    let members = first_members.unwrap_or_default();
+    // Extraction reads an object with `entry` and no `resourceType` as a Bundle; the pruned
+    // output says so, or it would stop being read as FHIR once no entry is left (fuzz crash
+    // `entry-without-resource-type-in-untyped-bundle.json`).
+    if !members.iter().any(|(k, _)| k == "resourceType") {
+        obj.string_member("resourceType", "Bundle");
+    }
     let mut has_type = false;
-    for (k, v) in first_members.unwrap_or_default() {
+    for (k, v) in members {
         match &*k {
             "total" | "link" | "signature" => {}
             _ if is_empty_json(v.get()) => {}
