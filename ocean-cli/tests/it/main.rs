@@ -3,4 +3,5 @@
 
 mod common;
 mod keywords;
+mod keywords_html;
 mod validate;
