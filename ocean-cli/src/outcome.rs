@@ -25,11 +25,10 @@ pub(crate) enum FailOn {
 impl FailOn {
     /// Whether a finding of this severity fails the run.
     pub(crate) fn fails(self, s: Severity) -> bool {
-        match (self, s) {
-            (_, Severity::Error) => true,
-            (FailOn::Warning, Severity::Warning) => true,
-            _ => false,
-        }
+        matches!(
+            (self, s),
+            (_, Severity::Error) | (FailOn::Warning, Severity::Warning)
+        )
     }
 
     /// Exit status 1 when any of `severities` fails the run, else 0.

@@ -2,9 +2,12 @@
 //! against the floor of a bare SQLite insert-and-commit of the same bytes, in one run.
 //!
 //! ```text
-//! cargo run --release -p ocean-gateway --example load -- [MESSAGES] [SENDERS]
+//! cargo run --release -p ocean-gateway --example load -- [MESSAGES] [SENDERS] [REFERRALS]
 //! ```
-//! Defaults: 2,000 messages, 100 concurrent senders. Both sides use a SQLite file in WAL mode
+//! Defaults: 2,000 messages, 100 concurrent senders, one referral per message (Ocean sends one
+//! referral's messages one after the other, so concurrent messages are of different referrals;
+//! `REFERRALS` below `MESSAGES` spreads the messages over fewer referrals, round robin, whose
+//! hand-offs then run one at a time per referral). Both sides use a SQLite file in WAL mode
 //! with `synchronous=FULL` in a temporary directory; the gateway side goes through HTTP on
 //! loopback (token check, parse, insert, commit, answer) while its hand-off workers drain the
 //! inbox.
@@ -25,6 +28,7 @@ use sqlx::Executor as _;
 
 const SAMPLE: &str = include_str!("../../testdata/ocean/ereferral_back_pain.bundle.json");
 const MSH_ID: &str = "fdd94a37-22a7-41ce-8140-6604a1f10908";
+const REFERRAL_ID: &str = "71db1a5c-89ce-41d5-bc71-8466f6c2f182";
 
 struct Done;
 
@@ -61,20 +65,26 @@ fn stats(mut latencies: Vec<Duration>, elapsed: Duration) -> Stats {
     }
 }
 
-fn bodies(n: usize, offset: usize) -> Vec<Vec<u8>> {
+fn bodies(n: usize, referrals: usize) -> Vec<Vec<u8>> {
     (0..n)
         .map(|i| {
             SAMPLE
+                .replace(MSH_ID, &format!("00000000-0000-4000-8000-{i:012}"))
                 .replace(
-                    MSH_ID,
-                    &format!("00000000-0000-4000-8000-{:012}", i + offset),
+                    REFERRAL_ID,
+                    &format!("00000000-0000-4000-9000-{:012}", i % referrals.max(1)),
                 )
                 .into_bytes()
         })
         .collect()
 }
 
-async fn gateway_run(dir: &std::path::Path, messages: usize, senders: usize) -> Stats {
+async fn gateway_run(
+    dir: &std::path::Path,
+    messages: usize,
+    senders: usize,
+    referrals: usize,
+) -> Stats {
     let store = Store::open(&format!("sqlite://{}", dir.join("gateway.db").display()))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -123,7 +133,7 @@ async fn gateway_run(dir: &std::path::Path, messages: usize, senders: usize) -> 
         .to_owned();
     let url = format!("{base}/fhir/$process-message");
     let started = Instant::now();
-    let latencies: Vec<Duration> = futures_util::stream::iter(bodies(messages, 0))
+    let latencies: Vec<Duration> = futures_util::stream::iter(bodies(messages, referrals))
         .map(|body| {
             let request = http
                 .post(&url)
@@ -167,7 +177,7 @@ async fn floor_run(dir: &std::path::Path, messages: usize, senders: usize) -> St
         .unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     let latencies: Vec<Duration> =
-        futures_util::stream::iter(bodies(messages, 0).into_iter().enumerate())
+        futures_util::stream::iter(bodies(messages, messages).into_iter().enumerate())
             .map(|(i, body)| {
                 let pool = pool.clone();
                 async move {
@@ -194,14 +204,18 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let messages: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let senders: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let referrals: usize = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(messages);
     let dir = std::env::temp_dir().join(format!("ocean-gateway-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let floor = floor_run(&dir, messages, senders).await;
-    let gateway = gateway_run(&dir, messages, senders).await;
+    let gateway = gateway_run(&dir, messages, senders, referrals).await;
     let _ = std::fs::remove_dir_all(&dir);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{messages} messages ({} bytes each), {senders} concurrent senders",
+        "{messages} messages ({} bytes each) of {referrals} referrals, {senders} concurrent senders",
         SAMPLE.len()
     );
     println!(
