@@ -3,4 +3,5 @@
 
 mod common;
 mod keywords;
+mod receive;
 mod validate;
