@@ -4,4 +4,5 @@
 mod common;
 mod keywords;
 mod receive;
+mod send;
 mod validate;
