@@ -10,6 +10,10 @@ pub(crate) fn all() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("validate.schema.json", of::<crate::cmd::validate::Report>()),
         ("send.schema.json", of::<crate::cmd::send::Report>()),
+        (
+            "match.schema.json",
+            of::<crate::cmd::patient_match::Report>(),
+        ),
     ]
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 mod keywords;
+mod patient_match;
 mod receive;
 mod send;
 mod validate;
