@@ -14,6 +14,14 @@ pub(crate) fn all() -> Vec<(&'static str, serde_json::Value)> {
             "match.schema.json",
             of::<crate::cmd::patient_match::Report>(),
         ),
+        (
+            "worksheet.schema.json",
+            of::<crate::cmd::worksheet::Report>(),
+        ),
+        (
+            "worksheet-mapping.schema.json",
+            of::<crate::cmd::worksheet::Mapping>(),
+        ),
     ]
 }
 

@@ -7,3 +7,4 @@ mod patient_match;
 mod receive;
 mod send;
 mod validate;
+mod worksheet;
