@@ -22,6 +22,14 @@ pub(crate) fn all() -> Vec<(&'static str, serde_json::Value)> {
             "worksheet-mapping.schema.json",
             of::<crate::cmd::worksheet::Mapping>(),
         ),
+        (
+            "smart-launch.schema.json",
+            of::<crate::cmd::smart::LaunchReport>(),
+        ),
+        (
+            "smart-discovery.schema.json",
+            of::<crate::cmd::smart::DiscoveryReport>(),
+        ),
     ]
 }
 

@@ -6,5 +6,6 @@ mod keywords;
 mod patient_match;
 mod receive;
 mod send;
+mod smart;
 mod validate;
 mod worksheet;
