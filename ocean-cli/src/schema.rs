@@ -7,7 +7,30 @@ pub(crate) fn all() -> Vec<(&'static str, serde_json::Value)> {
     fn of<T: schemars::JsonSchema>() -> serde_json::Value {
         serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
     }
-    vec![("validate.schema.json", of::<crate::cmd::validate::Report>())]
+    vec![
+        ("validate.schema.json", of::<crate::cmd::validate::Report>()),
+        ("send.schema.json", of::<crate::cmd::send::Report>()),
+        (
+            "match.schema.json",
+            of::<crate::cmd::patient_match::Report>(),
+        ),
+        (
+            "worksheet.schema.json",
+            of::<crate::cmd::worksheet::Report>(),
+        ),
+        (
+            "worksheet-mapping.schema.json",
+            of::<crate::cmd::worksheet::Mapping>(),
+        ),
+        (
+            "smart-launch.schema.json",
+            of::<crate::cmd::smart::LaunchReport>(),
+        ),
+        (
+            "smart-discovery.schema.json",
+            of::<crate::cmd::smart::DiscoveryReport>(),
+        ),
+    ]
 }
 
 #[cfg(test)]

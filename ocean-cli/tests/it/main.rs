@@ -1,6 +1,7 @@
 //! The `ocean` binary as a process: help, exit statuses, errors naming the file, `--json`
 //! against its checked-in schema. One module per subcommand.
 #![allow(
+    unreachable_pub,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
@@ -10,4 +11,9 @@
 mod common;
 mod keywords;
 mod keywords_html;
+mod patient_match;
+mod receive;
+mod send;
+mod smart;
 mod validate;
+mod worksheet;
