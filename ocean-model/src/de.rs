@@ -504,8 +504,9 @@ where
 /// JSON readers, so an earlier `null`/`[]` kept in `unknown` is dropped.
 #[inline]
 fn forget_duplicate(unknown: &mut UnknownElements, key: &str) {
-    if !unknown.is_empty() {
-        unknown.remove(key);
+    if !unknown.is_empty() && unknown.remove(key) {
+        // If the earlier value was wrong-typed, it is no longer kept: nor is its path.
+        crate::lenient::unrecord(key);
     }
 }
 

@@ -145,22 +145,50 @@ pub(crate) fn record(key: &str) {
         let Some((start, found)) = frames.last_mut() else {
             return;
         };
-        let mut out = String::new();
-        for step in path.iter().skip(*start) {
-            match step {
-                Step::Key(k) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Step::Index(i) => out.push_str(&format!("[{i}]")),
-            }
+        let out = path_in_frame(path, *start, key);
+        // A member given twice, wrong-typed both times, is one wrong-typed element (the last
+        // one is kept), listed once.
+        if !found.contains(&out) {
+            found.push(out);
         }
-        if !out.is_empty() {
-            out.push('.');
-        }
-        out.push_str(key);
-        found.push(out);
     });
+}
+
+/// Forgets the record of `key` at the current position: a later duplicate of the member was
+/// read as its type and replaced the wrong-typed value (the last one wins, see
+/// `de::forget_duplicate`).
+pub(crate) fn unrecord(key: &str) {
+    if !is_on() {
+        return;
+    }
+    STATE.with_borrow_mut(|s| {
+        let State { path, frames } = s;
+        let Some((start, found)) = frames.last_mut() else {
+            return;
+        };
+        let out = path_in_frame(path, *start, key);
+        found.retain(|p| *p != out);
+    });
+}
+
+/// The path of member `key` at the current position, relative to the resource frame that
+/// starts at `start`.
+fn path_in_frame(path: &[Step], start: usize, key: &str) -> String {
+    let mut out = String::new();
+    for step in path.iter().skip(start) {
+        match step {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out.push_str(key);
+    out
 }

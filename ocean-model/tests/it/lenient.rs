@@ -334,3 +334,29 @@ fn strict_reading_refuses_wrong_types() {
     assert_eq!(e.path.as_deref(), Some("Resource.gender"));
     assert!(json::from_slice::<Resource>(text).is_ok());
 }
+
+/// A member given twice, first wrong-typed then well-typed (the last one wins): the wrong-typed
+/// value is no longer kept, so its path is not listed either, and a round trip lists the same
+/// paths (fuzz crash of `parse_bundle`, a Synthea Bundle with an entry's `request` given as a
+/// string and then as an object). Wrong-typed twice: listed once; well-typed then wrong-typed:
+/// listed.
+#[test]
+fn duplicate_members_and_wrong_type_paths() {
+    let wrong_types = |text: &str| -> Vec<String> {
+        let b: ocean_model::Bundle = json::from_str(text).unwrap();
+        let again: ocean_model::Bundle = json::from_str(&json::to_string(&b).unwrap()).unwrap();
+        let first: Vec<String> = b.unknown.wrong_types().map(str::to_owned).collect();
+        let second: Vec<String> = again.unknown.wrong_types().map(str::to_owned).collect();
+        assert_eq!(first, second, "{text}");
+        first
+    };
+    let req = r#"{"method":"POST","url":"Patient"}"#;
+    let wrong_then_right =
+        format!(r#"{{"resourceType":"Bundle","entry":[{{"request":"x","request":{req}}}]}}"#);
+    assert!(wrong_types(&wrong_then_right).is_empty());
+    let wrong_twice = r#"{"resourceType":"Bundle","entry":[{"request":"x","request":7}]}"#;
+    assert_eq!(wrong_types(wrong_twice), ["entry[0].request"]);
+    let right_then_wrong =
+        format!(r#"{{"resourceType":"Bundle","entry":[{{"request":{req},"request":"x"}}]}}"#);
+    assert_eq!(wrong_types(&right_then_wrong), ["entry[0].request"]);
+}
