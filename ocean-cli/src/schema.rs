@@ -7,7 +7,10 @@ pub(crate) fn all() -> Vec<(&'static str, serde_json::Value)> {
     fn of<T: schemars::JsonSchema>() -> serde_json::Value {
         serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
     }
-    vec![("validate.schema.json", of::<crate::cmd::validate::Report>())]
+    vec![
+        ("validate.schema.json", of::<crate::cmd::validate::Report>()),
+        ("gen.schema.json", of::<crate::cmd::generate::Written>()),
+    ]
 }
 
 #[cfg(test)]
