@@ -10,6 +10,8 @@ pub(crate) fn all() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("validate.schema.json", of::<crate::cmd::validate::Report>()),
         ("gen.schema.json", of::<crate::cmd::generate::Written>()),
+        #[cfg(feature = "serve")]
+        ("serve.schema.json", of::<crate::cmd::serve::Ready>()),
     ]
 }
 

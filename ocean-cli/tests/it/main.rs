@@ -9,6 +9,9 @@
 )]
 
 mod common;
+mod completions;
 mod r#gen;
 mod keywords;
+mod serve;
+mod sim;
 mod validate;
