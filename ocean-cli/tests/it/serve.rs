@@ -44,6 +44,7 @@ impl Drop for TempDir {
 pub(crate) struct Server {
     child: Child,
     pub(crate) addr: String,
+    stderr: PathBuf,
 }
 
 impl Server {
@@ -58,7 +59,7 @@ impl Server {
             .args(["--listen", "127.0.0.1:0", "--db"])
             .arg(format!("sqlite://{}", dir.join("gw.db").display()))
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap())
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -72,10 +73,11 @@ impl Server {
         let mut server = Server {
             child,
             addr: String::new(),
+            stderr: dir.join("stderr.txt"),
         };
-        let line = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("`listening on` within 10 s");
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(10)) else {
+            panic!("no `listening on` within 10 s: {}", server.stderr());
+        };
         server.addr = match line.strip_prefix("listening on ") {
             Some(addr) => addr.to_owned(),
             // --json: one document on one line.
@@ -86,6 +88,23 @@ impl Server {
             }
         };
         server
+    }
+
+    /// What it wrote on standard error so far.
+    pub(crate) fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// Waits (20 s at most) until standard error contains `text`.
+    pub(crate) fn wait_for_stderr(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.stderr().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("no `{text}` on stderr within 20 s: {}", self.stderr());
     }
 
     /// Sends SIGTERM and waits (15 s at most) for the exit status.
@@ -224,6 +243,29 @@ fn a_real_message_is_handed_to_the_exec_command_on_stdin() {
     assert_eq!(post_message(&server.addr, &message), 200);
     let file = wait_for_file(&dir.0, "handed.json");
     assert_eq!(std::fs::read(&file).unwrap(), message);
+    assert_eq!(server.terminate(), Some(0));
+}
+
+#[test]
+#[cfg(feature = "serve")]
+fn a_failing_or_hanging_command_is_retried_and_does_not_block_the_stop() {
+    let message = std::fs::read(root().join(MESSAGE)).unwrap();
+    // A failure: the message stays in the inbox and comes back (attempt 2).
+    let dir = TempDir::new("serve-exec-fail");
+    let server = Server::start(&dir.0, &["--exec", "cat > /dev/null; exit 3"]);
+    assert_eq!(
+        post_message(&server.addr, &message),
+        200,
+        "stored, then handed over"
+    );
+    server.wait_for_stderr("the command exited with status 3");
+    server.wait_for_stderr("(attempt 2)");
+    assert_eq!(server.terminate(), Some(0));
+    // A command that hangs is stopped after --exec-timeout.
+    let dir = TempDir::new("serve-exec-hang");
+    let server = Server::start(&dir.0, &["--exec", "sleep 30", "--exec-timeout", "1"]);
+    assert_eq!(post_message(&server.addr, &message), 200);
+    server.wait_for_stderr("ran over 1 s and was stopped");
     assert_eq!(server.terminate(), Some(0));
 }
 
