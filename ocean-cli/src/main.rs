@@ -17,6 +17,7 @@ mod cmd;
 mod input;
 mod outcome;
 mod output;
+mod progress;
 mod schema;
 
 use std::process::ExitCode;

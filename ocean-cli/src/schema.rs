@@ -30,6 +30,9 @@ pub(crate) fn all() -> Vec<(&'static str, serde_json::Value)> {
             "smart-discovery.schema.json",
             of::<crate::cmd::smart::DiscoveryReport>(),
         ),
+        ("gen.schema.json", of::<crate::cmd::generate::Written>()),
+        #[cfg(feature = "serve")]
+        ("serve.schema.json", of::<crate::cmd::serve::Ready>()),
     ]
 }
 

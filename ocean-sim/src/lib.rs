@@ -32,10 +32,12 @@
 //! # }
 //! ```
 //!
-//! The command line (`ocean-sim --help`) wraps [`run`] and [`serve`].
+//! The command line (`ocean-sim --help`, [`cli`], shared with `ocean sim`) wraps [`run`] and
+//! [`serve`].
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod cli;
 pub mod deliver;
 pub mod ocean_api;
 pub mod patients;

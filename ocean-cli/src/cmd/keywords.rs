@@ -72,11 +72,12 @@ pub(crate) fn run(args: &Args, g: &Global) -> Run {
     for input in &inputs {
         if *input == Input::Stdin && args.prune.is_none() {
             // Streaming: the Bundle is never held in memory.
-            x.add_reader(input.open()?).map_err(|e| {
-                Unusable::input(input.name(), format!("not a FHIR Bundle or resource: {e}"))
-            })?;
+            x.add_reader(crate::progress::open(input, g.json)?)
+                .map_err(|e| {
+                    Unusable::input(input.name(), format!("not a FHIR Bundle or resource: {e}"))
+                })?;
         } else {
-            pages.push((input.name(), input.read_all()?));
+            pages.push((input.name(), crate::progress::read_all(input, g.json)?));
         }
     }
     for (name, bytes) in &pages {

@@ -112,7 +112,7 @@ pub(crate) fn run(args: &Args, g: &Global) -> Run {
     let mut files = Vec::new();
     let mut severities = Vec::new();
     for input in &inputs {
-        let bytes = input.read_all()?;
+        let bytes = crate::progress::read_all(input, g.json)?;
         let resource: Resource = json::from_slice(&bytes)
             .map_err(|e| Unusable::input(input.name(), format!("not FHIR JSON: {e}")))?;
         if args.roundtrip {

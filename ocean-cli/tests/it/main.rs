@@ -9,11 +9,15 @@
 )]
 
 mod common;
+mod completions;
+mod r#gen;
 mod keywords;
 mod keywords_html;
 mod patient_match;
 mod receive;
 mod send;
+mod serve;
+mod sim;
 mod smart;
 mod validate;
 mod worksheet;
