@@ -4,7 +4,7 @@
 //! values.
 //!
 //! ```text
-//! cargo run --example keywords [FILE]     # the bundled sample $everything without FILE
+//! cargo run --example keywords [-- FILE]     # the bundled sample $everything without FILE
 //! ```
 //!
 //! From a shell, `ocean keywords [FILE|-]...` does the same with every option (`--json`,

@@ -3,7 +3,7 @@
 //! it to its Ocean folders).
 //!
 //! ```text
-//! cargo run --example receive [FILE]     # the bundled Ocean add-service-request without FILE
+//! cargo run --example receive [-- FILE]     # the bundled Ocean add-service-request without FILE
 //! ```
 //!
 //! From a shell, `ocean receive FILE|-` does the same, with `--json` (the receive view) and an

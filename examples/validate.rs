@@ -2,7 +2,7 @@
 //! losslessly, check it against the Ontario eReferral profiles, and serialise it back.
 //!
 //! ```text
-//! cargo run --example validate [FILE]     # the bundled Ocean add-service-request without FILE
+//! cargo run --example validate [-- FILE]     # the bundled Ocean add-service-request without FILE
 //! ```
 //!
 //! From a shell, `ocean validate FILE...` does the same for many files, with `--json`,
