@@ -1,118 +1,68 @@
-//! Match a received referral's patient against POS patients and print the outcome as JSON.
+//! Demonstrates `ocean_ereferral::patient` (`ocean-match`): the search hints a POS queries its
+//! database by for a received referral's patient, then the auto-match of that patient against
+//! the POS's charts, with reason codes that name fields, never values.
 //!
 //! ```text
-//! cargo run --example match_patient -- [REFERRAL.json CANDIDATES.json]
-//! cargo run --example match_patient -- testdata/ocean/ereferral_back_pain.bundle.json testdata/match/candidates.json
+//! cargo run --example match_patient     # testdata/match/referral-patient.json vs candidates.json
 //! ```
-//! REFERRAL is an Ocean message Bundle (the patient is the subject of the ServiceRequest the
-//! MessageHeader focuses on) or a Patient resource. CANDIDATES is a JSON array of Patient
-//! resources, each with an `id` (the POS chart id). With no arguments, matches the bundled
-//! `testdata/match/referral-patient.json` against `testdata/match/candidates.json`.
 //!
-//! Prints one JSON object `{"outcome": "match"|"candidates"|"none", "matches": ["<id>", ...],
-//! "reasons": [{"id", "level", "codes": [...]}]}`: `matches` holds the confident match or the
-//! candidates; `reasons` explains every candidate with reason codes that name fields only. Also
-//! prints the search hints the POS would query by to stderr (kinds only, no values). Exits 0
-//! whatever the outcome, 2 with a message on stderr when an input cannot be used. Error
-//! messages never quote the input.
+//! From a shell, `ocean match REFERRAL CANDIDATES` does the same on any referral (a message
+//! Bundle or a Patient) and search result (an array or Bundle of Patients), with `--json`.
 
-use std::process::ExitCode;
+use ocean_ereferral::model::{Patient, json};
+use ocean_ereferral::patient::{Candidate, Demographics, Matcher, SearchHint};
+use ocean_ereferral::serde_json::{self, value::RawValue};
 
-use ocean_ereferral::model::{Patient, Resource, json};
-use ocean_ereferral::patient::{
-    Candidate, Demographics, Matcher, SearchHint, patient_from_message,
-};
-use serde_json::value::RawValue;
+const REFERRAL: &str = include_str!("../testdata/match/referral-patient.json");
+const CANDIDATES: &str = include_str!("../testdata/match/candidates.json");
 
-const SAMPLE_REFERRAL: &str = include_str!("../testdata/match/referral-patient.json");
-const SAMPLE_CANDIDATES: &str = include_str!("../testdata/match/candidates.json");
+fn main() -> Result<(), String> {
+    // From a message Bundle, `ocean_ereferral::patient::patient_from_message` finds the Patient.
+    let patient: Patient = json::from_str(REFERRAL).map_err(|e| e.to_string())?;
+    let who = Demographics::from(&patient);
+    let matcher = Matcher::default();
 
-fn usage() -> ExitCode {
-    eprintln!("usage: match_patient [REFERRAL.json CANDIDATES.json]");
-    ExitCode::from(2)
-}
-
-fn read(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read a file: {}", e.kind()))
-}
-
-/// The referral's patient, from a message Bundle or a Patient.
-fn referral_patient(text: &str) -> Result<Patient, String> {
-    let resource: Resource =
-        json::from_str(text).map_err(|e| format!("REFERRAL is not FHIR JSON: {e}"))?;
-    match &resource {
-        Resource::Patient(p) => Ok((**p).clone()),
-        Resource::Bundle(b) => patient_from_message(b)
-            .cloned()
-            .ok_or_else(|| "REFERRAL: the Bundle holds no Patient".to_owned()),
-        // The type found is input text (any name parses): not repeated.
-        _ => Err("REFERRAL must be a Bundle or a Patient".to_owned()),
+    // 1. What to search the POS's database by: the health number, else the birth date.
+    for hint in matcher.search_hints(&who) {
+        match hint {
+            SearchHint::HealthNumber { jurisdiction, .. } => {
+                println!("search by health number ({jurisdiction:?})");
+            }
+            SearchHint::BirthDate { family_keys, .. } => {
+                println!(
+                    "search by birth date, narrowed by {} family key(s)",
+                    family_keys.len()
+                );
+            }
+            _ => println!("search by another kind of hint"),
+        }
     }
-}
 
-/// The candidates: every element a Patient with an id.
-fn candidates(text: &str) -> Result<Vec<Candidate>, String> {
-    // serde_json's messages can quote the input, so report the position only.
-    let items: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(|e| {
+    // 2. What the search returned, as candidates: each a Patient with the POS's chart id.
+    // (serde_json's own messages can quote the input: only the position is shown.)
+    let raw: Vec<Box<RawValue>> = serde_json::from_str(CANDIDATES).map_err(|e| {
         format!(
-            "CANDIDATES is not a JSON array ({:?} error at line {}, column {})",
-            e.classify(),
+            "not a JSON array (line {}, column {})",
             e.line(),
             e.column()
         )
     })?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            let resource: Resource =
-                json::from_str(raw.get()).map_err(|e| format!("CANDIDATES[{i}]: {e}"))?;
-            let patient = resource
-                .as_type::<Patient>()
-                .ok_or_else(|| format!("CANDIDATES[{i}] is not a Patient"))?;
-            Candidate::from_patient(patient)
-                .ok_or_else(|| format!("CANDIDATES[{i}]: a Patient without id"))
-        })
-        .collect()
-}
-
-fn run(referral: &str, list: &str) -> Result<String, String> {
-    let patient = referral_patient(referral)?;
-    let candidates = candidates(list)?;
-    let matcher = Matcher::default();
-    let who = Demographics::from(&patient);
-    for hint in matcher.search_hints(&who) {
-        let kind = match hint {
-            SearchHint::HealthNumber { jurisdiction, .. } => {
-                format!("health number ({jurisdiction:?})")
-            }
-            SearchHint::BirthDate { .. } => "birth date, narrowed by family keys".to_owned(),
-            _ => "other".to_owned(),
-        };
-        eprintln!("search hint: {kind}");
+    let mut candidates = Vec::new();
+    for item in &raw {
+        let p: Patient = json::from_str(item.get()).map_err(|e| e.to_string())?;
+        candidates.extend(Candidate::from_patient(&p));
     }
+
+    // 3. The outcome: one confident match, candidates for a person to choose from, or none.
     let outcome = matcher.match_patient(&who, &candidates);
-    eprintln!("outcome: {outcome}");
-    serde_json::to_string_pretty(&outcome).map_err(|e| format!("cannot write JSON: {e}"))
-}
-
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let inputs = match args.as_slice() {
-        [] => Ok((SAMPLE_REFERRAL.to_owned(), SAMPLE_CANDIDATES.to_owned())),
-        [r, c] if !r.starts_with('-') && !c.starts_with('-') => {
-            read(r).and_then(|r| Ok((r, read(c)?)))
-        }
-        _ => return usage(),
-    };
-    match inputs.and_then(|(r, c)| run(&r, &c)) {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+    println!("outcome: {} {:?}", outcome.code(), outcome.match_ids());
+    for a in outcome.assessments() {
+        println!(
+            "  {:<10} {:<9} {}",
+            a.id,
+            a.confidence.as_str(),
+            a.codes().join(" ")
+        );
     }
+    Ok(())
 }

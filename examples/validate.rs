@@ -1,98 +1,52 @@
-//! Parse a FHIR resource or Bundle and print its profile issues as JSON.
+//! Demonstrates `ocean_ereferral::model`: parse a FHIR resource or Bundle leniently and
+//! losslessly, check it against the Ontario eReferral profiles, and serialise it back.
 //!
 //! ```text
-//! cargo run --example validate -- [FILE|-] [--roundtrip]
+//! cargo run --example validate [-- FILE]     # the bundled Ocean add-service-request without FILE
 //! ```
-//! With no FILE, checks the bundled Ocean `add-service-request` sample. Prints one JSON object
-//! `{"resourceType", "issues": [{"severity","rule","path","message"}], "errors", "warnings"}`
-//! and exits 0 when the input parsed (whatever the issues: a modelled element of the wrong JSON
-//! type is kept and listed as a `fhir-json` issue with its path); with `--roundtrip` prints the
-//! re-serialised JSON instead. Exits 2 with a message on stderr ("not FHIR JSON") only when the
-//! input is not JSON or not a resource.
-
-use std::io::Read;
-use std::process::ExitCode;
+//!
+//! From a shell, `ocean validate FILE...` does the same for many files, with `--json`,
+//! `--roundtrip` and an exit status for CI (`--fail-on`).
 
 use ocean_ereferral::model::{Resource, json, validate};
+use ocean_ereferral::serde_json::{self, Value};
 
 const SAMPLE: &str = include_str!("../testdata/ocean/ereferral_back_pain.bundle.json");
 
-fn usage() -> ExitCode {
-    eprintln!("usage: validate [FILE|-] [--roundtrip]");
-    ExitCode::from(2)
-}
-
-fn main() -> ExitCode {
-    let mut file = None;
-    let mut roundtrip = false;
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--roundtrip" => roundtrip = true,
-            "-h" | "--help" => return usage(),
-            a if a.starts_with("--") => return usage(),
-            a => {
-                if file.replace(a.to_owned()).is_some() {
-                    return usage();
-                }
-            }
+fn main() -> Result<(), String> {
+    let bytes = match std::env::args_os().nth(1) {
+        Some(path) => {
+            std::fs::read(path).map_err(|e| format!("the file cannot be read ({})", e.kind()))?
         }
-    }
-    let bytes = match file.as_deref() {
         None => SAMPLE.as_bytes().to_vec(),
-        Some("-") => {
-            let mut buf = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
-                eprintln!("error: cannot read standard input: {e}");
-                return ExitCode::from(2);
-            }
-            buf
-        }
-        Some(path) => match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: cannot read {path}: {e}");
-                return ExitCode::from(2);
-            }
-        },
     };
-    let resource: Resource = match json::from_slice(&bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: not FHIR JSON: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    if roundtrip {
-        return match json::to_string_pretty(&resource) {
-            Ok(s) => {
-                println!("{s}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: cannot serialise: {e}");
-                ExitCode::from(2)
-            }
-        };
-    }
+    // Lenient: unknown elements are kept, a modelled element of the wrong JSON type is kept and
+    // reported as a `fhir-json` issue. `ParseError` names a path and position, never input text.
+    let resource: Resource = json::from_slice(&bytes).map_err(|e| e.to_string())?;
     let issues = match &resource {
-        Resource::Bundle(b) => validate::validate_bundle(b),
+        Resource::Bundle(bundle) => validate::validate_bundle(bundle),
         other => validate::validate(other),
     };
-    let errors = issues.iter().filter(|i| i.is_error()).count();
-    let report = serde_json::json!({
-        "resourceType": resource.resource_type(),
-        "issues": issues,
-        "errors": errors,
-        "warnings": issues.len() - errors,
-    });
-    match serde_json::to_string_pretty(&report) {
-        Ok(s) => {
-            println!("{s}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: cannot print the report: {e}");
-            ExitCode::from(2)
-        }
+    println!("{}: {} issue(s)", resource.resource_type(), issues.len());
+    for issue in &issues {
+        // Rule ids and FHIR paths, no patient data.
+        println!(
+            "  {} {} at {}: {}",
+            issue.severity.as_str(),
+            issue.rule,
+            issue.path,
+            issue.message
+        );
     }
+    let errors = issues.iter().filter(|i| i.is_error()).count();
+    println!(
+        "{errors} error(s), {} warning(s) or information",
+        issues.len() - errors
+    );
+
+    // Lossless: what serialises back is the same JSON as what was read.
+    let again = json::to_string(&resource).map_err(|e| e.to_string())?;
+    let same = serde_json::from_str::<Value>(&again).ok() == serde_json::from_slice(&bytes).ok();
+    println!("round trip: {} bytes, same JSON: {same}", again.len());
+    Ok(())
 }

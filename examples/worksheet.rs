@@ -1,68 +1,47 @@
-//! Print the DRO Release Information Worksheet status table for a POS configuration.
+//! Demonstrates `ocean_ereferral::status`: a POS's configuration (which POS folder each Task
+//! status goes to) checked and turned into the DRO Release Information Worksheet's status table,
+//! and the Task.status → Ocean folders mapping behind it.
 //!
 //! ```text
-//! cargo run --example worksheet -- [CONFIG.json] [--csv] [--mapping]
+//! cargo run --example worksheet     # on ocean-status/sample-config.json
 //! ```
-//! With no CONFIG, uses the documented sample (`ocean-status/sample-config.json`). Prints the
-//! table as Markdown, or CSV with `--csv`. `--mapping` prints instead the Task.status → Ocean
-//! folders mapping as JSON (`{"<status>": {"sent": "<folder>", "received": "<folder>"}, ...}`).
-//! A bad configuration prints every problem, each naming its key, and exits 2.
+//!
+//! From a shell, `ocean worksheet [CONFIG]` does the same on your configuration, with `--csv`,
+//! `--mapping` and `--json`. It reports a bad configuration by our own keys only: the messages
+//! of `ConfigErrors` can quote an unknown member or a wrong value, so this example reads only the
+//! bundled sample.
 
-use std::process::ExitCode;
-
-use ocean_ereferral::status::StatusMapping;
+use ocean_ereferral::status::AcceptedTaskStatus;
 use ocean_ereferral::status::worksheet::{SAMPLE_CONFIG, Worksheet};
 
-fn main() -> ExitCode {
-    let (mut file, mut csv, mut mapping) = (None, false, false);
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--csv" => csv = true,
-            "--mapping" => mapping = true,
-            a if a.starts_with('-') => {
-                eprintln!("usage: worksheet [CONFIG.json] [--csv] [--mapping]");
-                return ExitCode::from(2);
-            }
-            a => file = Some(a.to_owned()),
-        }
+fn main() -> Result<(), String> {
+    // Every problem is reported at once, each naming its key.
+    let sheet = Worksheet::from_json(SAMPLE_CONFIG).map_err(|errors| errors.to_string())?;
+    print!("{}", sheet.to_markdown()); // or `to_csv()`
+
+    // The mapping the table is built from: each status Ocean accepts, its Ocean folders and the
+    // POS folder this configuration files it in.
+    println!();
+    for status in AcceptedTaskStatus::ALL {
+        let folders = status.folders();
+        let pos = sheet.location(status);
+        println!(
+            "{:<12} Ocean sent \"{}\" / received \"{}\"; POS \"{}\"",
+            status.code(),
+            folders.sent,
+            folders.received,
+            pos.pos_folder
+        );
     }
-    if mapping {
-        return match serde_json::to_string_pretty(&StatusMapping) {
-            Ok(s) => {
-                println!("{s}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        };
+
+    // A configuration with problems: one error per missing or wrong key.
+    if let Err(errors) = Worksheet::from_json(r#"{"statuses": {}}"#) {
+        let text = errors.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        println!(
+            "\nan empty configuration: {} problem(s), first {first}",
+            text.lines().count()
+        );
     }
-    let text = match &file {
-        None => SAMPLE_CONFIG.to_owned(),
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: cannot read {path}: {e}");
-                return ExitCode::from(2);
-            }
-        },
-    };
-    match Worksheet::from_json(&text) {
-        Ok(sheet) => {
-            print!(
-                "{}",
-                if csv {
-                    sheet.to_csv()
-                } else {
-                    sheet.to_markdown()
-                }
-            );
-            ExitCode::SUCCESS
-        }
-        Err(errors) => {
-            eprintln!("error: the configuration is not valid:\n{errors}");
-            ExitCode::from(2)
-        }
-    }
+    Ok(())
 }

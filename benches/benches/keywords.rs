@@ -13,8 +13,8 @@
 //!
 //! Inputs:
 //! - `generated_110mb`: a deterministic Synthea-shaped `$everything` of ~110 MB built in memory by
-//!   `examples/support/everything_gen.rs` (never written to disk here; `cargo run --release
-//!   --example gen_everything` writes the same bytes for memory measurements).
+//!   `examples/support/everything_gen.rs` (never written to disk here; `ocean gen 110 --out FILE`
+//!   writes a Bundle from the same generator, streamed, for memory measurements).
 //! - `synthea_fletcher_hyatt`: the largest public Synthea bundle (~3.9 MB), read at run time from
 //!   `$CARGO_MANIFEST_DIR/../../shared/fixtures/public/smart-generated-sample-data/large/`; skipped
 //!   with a note when absent.

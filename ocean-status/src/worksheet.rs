@@ -44,7 +44,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{AcceptedTaskStatus, Stage, StatusError};
 
-/// The documented sample configuration (what `cargo run --example worksheet` prints).
+/// The documented sample configuration (what `ocean worksheet` reads when given no CONFIG).
 pub const SAMPLE_CONFIG: &str = include_str!("../sample-config.json");
 
 /// Where a referral goes in the POS, and whether the POS lets its users change that.

@@ -135,3 +135,28 @@ fn input_text_is_not_echoed() {
         assert!(!all.contains(SENTINEL), "{all}");
     }
 }
+
+#[test]
+fn standard_input_over_the_limit_is_refused_without_reading_it_all() {
+    // 40 MB on stdin against the 32 MiB default limit (was the `receive` example's test).
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ocean"))
+        .args(["receive", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        // `ocean` stops reading at the limit plus one byte: a broken pipe is expected.
+        let _ = stdin.write_all(&vec![b' '; 40_000_000]);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("standard input"), "{err}");
+    assert!(err.contains("-byte limit"), "{err}");
+}
