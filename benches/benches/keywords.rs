@@ -249,7 +249,9 @@ fn value_walk(bytes: &[u8], rules: &Rules) -> BTreeMap<String, String> {
 }
 
 fn read_synthea() -> Option<Vec<u8>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(SYNTHEA_REL);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(SYNTHEA_REL);
     match std::fs::read(&path) {
         Ok(b) => Some(b),
         Err(_) => {

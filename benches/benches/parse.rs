@@ -411,7 +411,9 @@ fn bench_input(c: &mut Criterion, name: &str, bytes: &[u8]) {
 }
 
 fn synthea(c: &mut Criterion) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(SYNTHEA_REL);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(SYNTHEA_REL);
     let Ok(bytes) = std::fs::read(&path) else {
         eprintln!(
             "note: {} not found; skipping the Synthea input",

@@ -204,10 +204,7 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let messages: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let senders: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
-    let referrals: usize = args
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(messages);
+    let referrals: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(messages);
     let dir = std::env::temp_dir().join(format!("ocean-gateway-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let floor = floor_run(&dir, messages, senders).await;
