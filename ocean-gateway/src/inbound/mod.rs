@@ -11,6 +11,7 @@
 //! token URL, the webhook URL (HTTPS: terminate TLS at your proxy), a client id and its secret.
 
 pub mod token;
+mod token_cache;
 pub mod webhook;
 
 use std::sync::{Arc, OnceLock};
@@ -107,6 +108,8 @@ pub(crate) struct Shared {
     pub(crate) store: Store,
     pub(crate) options: InboundOptions,
     pub(crate) wake: Arc<Notify>,
+    /// Tokens already checked against the store.
+    pub(crate) tokens: token_cache::TokenCache,
     /// Started on the first message (inside the server's runtime).
     writer: OnceLock<InboxWriter>,
 }
@@ -138,6 +141,7 @@ impl Inbound {
                 store,
                 options,
                 wake: Arc::new(Notify::new()),
+                tokens: token_cache::TokenCache::default(),
                 writer: OnceLock::new(),
             }),
         }

@@ -160,12 +160,18 @@ pub(crate) async fn webhook(State(shared): State<Arc<Shared>>, request: Request)
     let owner = match bearer(&parts.headers) {
         Some(token) => {
             let digest = SecretHash::of(token.as_bytes()).to_hex();
-            match shared.store.token_lookup(&digest).await {
-                Ok(owner) => owner,
-                Err(e) => {
-                    tracing::warn!(error = %e, outcome = "unavailable", "token check failed");
-                    return unavailable();
-                }
+            match shared.tokens.get(&digest) {
+                Some(owner) => Some(owner),
+                None => match shared.store.token_lookup_until(&digest).await {
+                    Ok(found) => found.map(|(owner, until)| {
+                        shared.tokens.put(&digest, &owner, until);
+                        owner
+                    }),
+                    Err(e) => {
+                        tracing::warn!(error = %e, outcome = "unavailable", "token check failed");
+                        return unavailable();
+                    }
+                },
             }
         }
         None => None,

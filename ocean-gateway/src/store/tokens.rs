@@ -46,8 +46,21 @@ impl Store {
 
     /// The owner of an unexpired token with this digest.
     pub async fn token_lookup(&self, token_sha256: &str) -> Result<Option<TokenOwner>, StoreError> {
+        Ok(self
+            .token_lookup_until(token_sha256)
+            .await?
+            .map(|(owner, _)| owner))
+    }
+
+    /// The owner of an unexpired token with this digest, and when the token expires (ms since
+    /// the Unix epoch).
+    pub async fn token_lookup_until(
+        &self,
+        token_sha256: &str,
+    ) -> Result<Option<(TokenOwner, i64)>, StoreError> {
         let row = sqlx::query(
-            "SELECT client_id, site FROM tokens WHERE token_hash = $1 AND expires_at > $2",
+            "SELECT client_id, site, expires_at FROM tokens \
+             WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(token_sha256)
         .bind(now_ms())
@@ -55,10 +68,13 @@ impl Store {
         .await
         .map_err(|e| StoreError::from_sqlx("token lookup", &e))?;
         row.map(|r| {
-            Ok(TokenOwner {
-                client_id: r.try_get("client_id")?,
-                site: r.try_get("site")?,
-            })
+            Ok((
+                TokenOwner {
+                    client_id: r.try_get("client_id")?,
+                    site: r.try_get("site")?,
+                },
+                r.try_get::<i64, _>("expires_at")?,
+            ))
         })
         .transpose()
         .map_err(|e| StoreError::from_sqlx("token lookup", &e))
