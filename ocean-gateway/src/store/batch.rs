@@ -59,6 +59,10 @@ impl Store {
             let error = StoreError::from_sqlx(op, e);
             batch.iter().map(|_| Err(error.clone())).collect()
         };
+        let _turn = match self.gate.turn(op).await {
+            Ok(turn) => turn,
+            Err(error) => return batch.iter().map(|_| Err(error.clone())).collect(),
+        };
         let mut tx = match self.pool.begin().await {
             Ok(tx) => tx,
             Err(e) => return fail(&e),

@@ -97,6 +97,7 @@ impl Store {
         reason: &str,
         body_sha256: &str,
     ) -> Result<(), StoreError> {
+        let _turn = self.gate.turn("dead-letter insert").await?;
         sqlx::query(
             "INSERT INTO dead_letters (direction, site, body_sha256, status, reason, created_at) \
              VALUES ('inbound', $1, $2, $3, $4, $5)",

@@ -152,6 +152,7 @@ impl Store {
     /// Stores a message unless one with its idempotency key is already stored, and commits
     /// (on disk when this returns, see the module docs of [`crate::store`]).
     pub async fn inbox_insert(&self, message: &NewInbound) -> Result<InboxInsert, StoreError> {
+        let _turn = self.gate.turn("inbox insert").await?;
         let done = insert_query(message)
             .execute(&self.pool)
             .await
@@ -182,6 +183,7 @@ impl Store {
              attempts",
             self.skip_locked()
         );
+        let _turn = self.gate.turn("inbox claim").await?;
         let row = sqlx::query(&sql)
             .bind(owner)
             .bind(now.saturating_add(lease_ms))

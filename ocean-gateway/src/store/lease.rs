@@ -30,6 +30,16 @@ impl Queue {
 }
 
 impl Store {
+    /// Where a lease's result is written: the inbox's hand-off results on the relaxed
+    /// connection (see the module docs of [`crate::store`]), the outbox's on the pool (a lost
+    /// `sent` would send Ocean the message again).
+    fn lease_pool(&self, queue: Queue) -> &sqlx::AnyPool {
+        match queue {
+            Queue::Inbox => &self.relaxed,
+            Queue::Outbox => &self.pool,
+        }
+    }
+
     /// Marks a claimed row finished (`done` / `sent`). `false` when `owner` no longer held its
     /// lease.
     pub(crate) async fn lease_finish(
@@ -44,10 +54,11 @@ impl Store {
             queue.table(),
             queue.finished()
         );
+        let _turn = self.gate.turn(queue.finished_op()).await?;
         let done = sqlx::query(&sql)
             .bind(seq)
             .bind(owner)
-            .execute(&self.pool)
+            .execute(self.lease_pool(queue))
             .await
             .map_err(|e| StoreError::from_sqlx(queue.finished_op(), &e))?;
         Ok(done.rows_affected() > 0)
@@ -68,12 +79,13 @@ impl Store {
              last_error = $2 WHERE seq = $3 AND lease_owner = $4",
             queue.table()
         );
+        let _turn = self.gate.turn(queue.retry_op()).await?;
         let done = sqlx::query(&sql)
             .bind(now_ms().saturating_add(delay_ms))
             .bind(error)
             .bind(seq)
             .bind(owner)
-            .execute(&self.pool)
+            .execute(self.lease_pool(queue))
             .await
             .map_err(|e| StoreError::from_sqlx(queue.retry_op(), &e))?;
         Ok(done.rows_affected() > 0)

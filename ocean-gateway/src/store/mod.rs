@@ -7,6 +7,20 @@
 //! `synchronous=FULL`, so a commit is on disk before the call returns; PostgreSQL commits with
 //! its configured `synchronous_commit` (leave it `on`).
 //!
+//! One exception, on SQLite: the result of a hand-off ([`Store::inbox_done`],
+//! [`Store::inbox_retry_later`]) is written with `synchronous=NORMAL` (no flush of its own). It
+//! survives a crash of the process; a power failure may undo it, and the message is then
+//! handed over again after the restart, with a higher [`crate::handoff::Delivery::attempt`]
+//! (its claim, which counts the attempt, is flushed), which is what the hand-off guarantees
+//! already say for a crash during a hand-off. The next flushed commit (any webhook message)
+//! flushes it too, WAL being one file written in order. This halves the flushes per message
+//! and, with the write gate below, keeps hand-offs from delaying the webhook's answers.
+//!
+//! # One writer at a time (SQLite)
+//! Writes queue in the process for SQLite's one write lock, in arrival order, instead of
+//! sleeping in SQLite's busy handler (see `gate.rs`): the load benchmark's slowest answers
+//! were those sleeps.
+//!
 //! # One SQLite file, one gateway
 //! With SQLite, run one gateway process per database file: on start it takes back every lease
 //! (a lease left by a crashed run would otherwise delay its messages until it expires). Run
@@ -17,6 +31,7 @@
 mod batch;
 mod dead;
 mod error;
+mod gate;
 mod inbox;
 mod lease;
 mod outbox;
@@ -71,6 +86,11 @@ impl Default for StoreOptions {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// On SQLite, one connection with `synchronous=NORMAL` for hand-off results (see the module
+    /// docs); on PostgreSQL, `pool`.
+    relaxed: AnyPool,
+    /// SQLite's writers, queued (see the module docs).
+    gate: gate::WriteGate,
     dialect: Dialect,
 }
 
@@ -135,30 +155,58 @@ impl Store {
         let connect: AnyConnectOptions = url
             .parse()
             .map_err(|e| StoreError::from_sqlx("store open", &e))?;
+        let pool = Self::pool(dialect, options, options.max_connections, "FULL")
+            .connect_with(connect.clone())
+            .await
+            .map_err(|e| StoreError::from_sqlx("store open", &e))?;
+        let (relaxed, gate) = match dialect {
+            Dialect::Sqlite => (
+                Self::pool(dialect, options, 1, "NORMAL")
+                    .connect_with(connect)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx("store open", &e))?,
+                gate::WriteGate::serial(options.acquire_timeout),
+            ),
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => (pool.clone(), gate::WriteGate::open()),
+        };
+        let store = Self {
+            pool,
+            relaxed,
+            gate,
+            dialect,
+        };
+        store.migrate().await?;
+        if dialect == Dialect::Sqlite {
+            store.release_all_leases().await?;
+        }
+        Ok(store)
+    }
+
+    /// Pool options: on SQLite, WAL, the given `synchronous` level and a busy timeout (the
+    /// gate makes waiting in it rare: readers and the schema set-up still may).
+    fn pool(
+        dialect: Dialect,
+        options: &StoreOptions,
+        max_connections: u32,
+        synchronous: &'static str,
+    ) -> AnyPoolOptions {
         let busy_ms = options.acquire_timeout.as_millis();
-        let pool = AnyPoolOptions::new()
-            .max_connections(options.max_connections.max(1))
+        AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
             .acquire_timeout(options.acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
                         conn.execute("PRAGMA journal_mode=WAL").await?;
-                        conn.execute("PRAGMA synchronous=FULL").await?;
+                        conn.execute(format!("PRAGMA synchronous={synchronous}").as_str())
+                            .await?;
                         conn.execute(format!("PRAGMA busy_timeout={busy_ms}").as_str())
                             .await?;
                     }
                     Ok(())
                 })
             })
-            .connect_with(connect)
-            .await
-            .map_err(|e| StoreError::from_sqlx("store open", &e))?;
-        let store = Self { pool, dialect };
-        store.migrate().await?;
-        if dialect == Dialect::Sqlite {
-            store.release_all_leases().await?;
-        }
-        Ok(store)
     }
 
     /// The database's dialect.
@@ -168,6 +216,7 @@ impl Store {
 
     /// Closes the pool, waiting for connections in use to come back.
     pub async fn close(&self) {
+        self.relaxed.close().await;
         self.pool.close().await;
     }
 
@@ -264,6 +313,12 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(sync.0, 2, "FULL");
+        // Hand-off results only: NORMAL (see the module docs).
+        let relaxed: (i64,) = sqlx::query_as("PRAGMA synchronous")
+            .fetch_one(&store.relaxed)
+            .await
+            .unwrap();
+        assert_eq!(relaxed.0, 1, "NORMAL");
         // Opening again keeps the schema.
         drop(store);
         Store::open(&url).await.unwrap();

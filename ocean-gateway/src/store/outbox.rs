@@ -131,6 +131,7 @@ impl Store {
         message: &NewOutbound,
     ) -> Result<Option<i64>, StoreError> {
         let now = now_ms();
+        let _turn = self.gate.turn("outbox insert").await?;
         let row = sqlx::query(
             "INSERT INTO outbox (site, referral, event, message_id, body, state, attempts, \
              created_at, next_at, dedupe_key) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7, \
@@ -171,6 +172,7 @@ impl Store {
              RETURNING seq, site, referral, event, message_id, body, attempts, first_attempt_at",
             self.skip_locked()
         );
+        let _turn = self.gate.turn("outbox claim").await?;
         let row = sqlx::query(&sql)
             .bind(owner)
             .bind(now.saturating_add(lease_ms))
@@ -214,6 +216,7 @@ impl Store {
         outcome: Option<&str>,
     ) -> Result<bool, StoreError> {
         let op = "outbox dead-letter";
+        let _turn = self.gate.turn(op).await?;
         let mut tx = self
             .pool
             .begin()

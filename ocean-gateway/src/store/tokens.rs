@@ -26,6 +26,7 @@ impl Store {
         site: Option<&str>,
         expires_at: i64,
     ) -> Result<(), StoreError> {
+        let _turn = self.gate.turn("token insert").await?;
         sqlx::query("DELETE FROM tokens WHERE expires_at < $1")
             .bind(now_ms())
             .execute(&self.pool)
