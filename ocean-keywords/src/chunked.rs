@@ -8,7 +8,7 @@
 
 use crate::error::{ExtractError, ExtractErrorKind, utf8_error};
 use crate::sink::Sink;
-use crate::stream::{EntriesSeed, EntrySeed, OptStr, ResourceSeed, TopSeed};
+use crate::stream::{EntriesSeed, EntrySeed, OptStr, ResourceSeed, TopSeed, fast};
 use serde::de::{DeserializeSeed, IgnoredAny};
 use std::io::BufRead;
 
@@ -53,10 +53,14 @@ impl<R: BufRead> Scanner<R> {
         }
     }
 
+    fn consume(&mut self, n: usize) {
+        self.r.consume(n);
+    }
+
     fn bump(&mut self) {
         if let Ok(Some(b)) = self.peek() {
             Self::advance_over(&mut self.line, &mut self.col, &[b]);
-            self.r.consume(1);
+            self.consume(1);
         }
     }
 
@@ -152,7 +156,7 @@ impl<R: BufRead> Scanner<R> {
             reserve_within(out, taken.len(), limit)?;
             out.extend_from_slice(taken);
             Self::advance_over(&mut self.line, &mut self.col, taken);
-            self.r.consume(n);
+            self.consume(n);
             if done_at.is_some() {
                 return if scalar && !started {
                     Err(self.syntax())
@@ -263,7 +267,7 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
                 e
             })?;
             rest.extend_from_slice(chunk);
-            sc.r.consume(n);
+            sc.consume(n);
         }
         let text = utf8(&rest, l, c)?;
         let mut de = serde_json::Deserializer::from_str(text);
@@ -413,6 +417,30 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
     Ok(())
 }
 
+/// Reads the entry item at the scanner from the reader's buffer where it stands, when all of it
+/// is there (no copy; unread resource types skipped by the scanner); `false` (nothing read) when
+/// it is not, or when it may be malformed: the caller then copies it out and reads it the serde
+/// way, which reports the error.
+fn in_buffer<K: Sink + ?Sized, R: BufRead>(
+    sc: &mut Scanner<R>,
+    sink: &mut K,
+    index: usize,
+) -> Result<bool, ExtractError> {
+    let chunk = match sc.r.fill_buf() {
+        Ok(c) => c,
+        Err(_) => return Err(err(ExtractErrorKind::Io, sc.line, sc.col)),
+    };
+    // An item longer than the limit runs out of bytes here, and the copy reports it.
+    let chunk = chunk.get(..sink.max_entry_bytes()).unwrap_or(chunk);
+    let Ok(end) = fast::entry(chunk, 0, sink, index, 0) else {
+        return Ok(false);
+    };
+    let read = chunk.get(..end).unwrap_or_default();
+    Scanner::<R>::advance_over(&mut sc.line, &mut sc.col, read);
+    sc.consume(end);
+    Ok(true)
+}
+
 /// Reads `Bundle.entry` (the scanner is at its `[`), one item at a time through `value`.
 fn read_entries<K: Sink + ?Sized, R: BufRead>(
     sc: &mut Scanner<R>,
@@ -439,6 +467,10 @@ fn read_entries<K: Sink + ?Sized, R: BufRead>(
             Some(_) => return Err(sc.syntax()),
         }
         first_item = false;
+        if in_buffer(sc, sink, index)? {
+            index += 1;
+            continue;
+        }
         value.clear();
         let (l, c) = (sc.line, sc.col);
         sc.read_value(value, limit)

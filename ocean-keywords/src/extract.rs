@@ -6,10 +6,17 @@ use crate::engine::Engine;
 use crate::error::{ExtractError, ExtractErrorKind};
 use crate::output::Extraction;
 use crate::rules::Rules;
+use crate::record::Parsed;
+use crate::sink::{Ctx, Sink};
 use crate::stream::TopSeed;
+use crate::stream::fast;
 use serde::de::DeserializeSeed;
 use std::collections::BTreeSet;
 use std::io::{BufReader, Read};
+
+/// The reader's buffer: large reads, and most entries lie whole inside it, so they are read where
+/// they stand (an entry cut by its end is copied out).
+const READ_BUFFER: usize = 1 << 20;
 
 /// Extracts with several pages of the same patient's `$everything` (Bundle `next` links), or from
 /// a mix of bytes, readers and parsed Bundles. Pages are read in the order given and behave as one
@@ -63,13 +70,29 @@ impl<'r> Extractor<'r> {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return chunked::read_page(&mut self.engine, bytes);
         };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let result = TopSeed {
-            sink: &mut self.engine,
+        // The fast path (entries found by the skipping scanner, unread types skipped at its
+        // speed); a page without `entry` is a single resource, read the serde way. When the fast
+        // path gives up, the page is malformed: it is read again the serde way (into a sink that
+        // keeps nothing) for the error a full serde parse reports.
+        match fast::page(text, &mut self.engine) {
+            Ok(true) => Ok(()),
+            Ok(false) => serde_page(text, &mut self.engine),
+            Err(_) => {
+                let mut null = NullSink {
+                    ctx: self.engine.ctx(),
+                };
+                match serde_page(text, &mut null) {
+                    Err(e) => Err(e),
+                    // Not expected (the scanner refuses only what serde_json refuses; tested):
+                    // the page was only partly read, so it must not pass as read.
+                    Ok(()) => Err(ExtractError {
+                        kind: ExtractErrorKind::Syntax,
+                        line: 0,
+                        column: 0,
+                    }),
+                }
+            }
         }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-        result.map_err(|e| ExtractError::from_json(&e))
     }
 
     /// Reads one page from a reader, in one pass, holding one `entry` at a time: memory does not
@@ -103,7 +126,7 @@ impl<'r> Extractor<'r> {
         } else {
             head
         };
-        let reader = BufReader::with_capacity(64 * 1024, std::io::Read::chain(head, reader));
+        let reader = BufReader::with_capacity(READ_BUFFER, std::io::Read::chain(head, reader));
         chunked::read_page(&mut self.engine, reader)
     }
 
@@ -170,4 +193,34 @@ pub fn extract_bundle(
     let mut x = Extractor::new(rules);
     x.add_bundle(bundle)?;
     Ok(x.finish())
+}
+
+/// Reads a whole page with the serde visitors (a single resource; and the errors).
+fn serde_page<K: Sink + ?Sized>(text: &str, sink: &mut K) -> Result<(), ExtractError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = TopSeed { sink }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    result.map_err(|e| ExtractError::from_json(&e))
+}
+
+/// A sink that keeps nothing: reading into it only finds the error.
+struct NullSink<'i> {
+    ctx: Ctx<'i>,
+}
+
+impl Sink for NullSink<'_> {
+    fn ctx(&self) -> Ctx<'_> {
+        self.ctx
+    }
+    fn max_entry_bytes(&self) -> usize {
+        usize::MAX
+    }
+    fn next_entry_index(&self) -> usize {
+        0
+    }
+    fn set_next_entry_index(&mut self, _: usize) {}
+    fn accept(&mut self, _: Parsed<'_>, _: Option<usize>, _: Option<&str>) {}
+    fn shape(&mut self, _: &'static str) {}
+    fn shape_at(&mut self, _: usize, _: &'static str) {}
 }

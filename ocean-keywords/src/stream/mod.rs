@@ -29,8 +29,10 @@
 #[macro_use]
 mod lenient;
 mod bundle;
+pub(crate) mod fast;
 mod observation;
 mod resource;
+pub(crate) mod skip;
 mod values;
 
 pub(crate) use bundle::{EntriesSeed, EntrySeed, TopSeed};

@@ -1,0 +1,389 @@
+//! The skipping scanner: finds where one JSON value ends while checking that it is well-formed,
+//! without building anything. It accepts exactly what `serde_json` accepts when it skips a value
+//! into `IgnoredAny` (strings: no control characters, valid escapes, `\u` with four hex digits;
+//! numbers: JSON's grammar, any magnitude; no nesting limit), so a resource Ocean does not read
+//! can be skipped here instead of by a serde walk. UTF-8 is checked by the caller (once for the
+//! whole input, or per buffer), not here: bytes of multi-byte characters are never structural.
+//!
+//! The scanner only says *that* a value is malformed ([`Stop::Invalid`]), never where or why: the
+//! callers then read the same bytes with serde_json, whose error (kind, line, column) is the one
+//! reported, so errors are identical to a full serde parse.
+
+/// Why the scanner stopped before the end of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The value is not well-formed JSON.
+    Invalid,
+    /// The bytes ran out inside the value (end of the input, or of a reader's buffer).
+    End,
+}
+
+/// The index of the first byte at or after `i` that is not JSON whitespace (or `b.len()`).
+#[inline]
+pub(crate) fn ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+const ONES: u64 = u64::MAX / 255;
+const HIGH: u64 = ONES << 7;
+
+/// Whether any of 8 bytes is `"`, `\` or a control character (the SWAR test serde_json uses).
+#[inline]
+fn special(w: u64) -> u64 {
+    let ctrl = w.wrapping_sub(ONES * 0x20) & !w;
+    let q = w ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let s = w ^ (ONES * u64::from(b'\\'));
+    let slash = s.wrapping_sub(ONES) & !s;
+    (ctrl | quote | slash) & HIGH
+}
+
+/// Skips the rest of a string whose opening quote is at `i - 1`; returns the index after the
+/// closing quote.
+#[inline]
+pub(crate) fn string(b: &[u8], mut i: usize) -> Result<usize, Stop> {
+    loop {
+        // Eight bytes at a time up to the next quote, backslash or control character.
+        while let Some(chunk) = b.get(i..i + 8) {
+            let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let m = special(u64::from_le_bytes(arr));
+            if m != 0 {
+                i += (m.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        match b.get(i) {
+            None => return Err(Stop::End),
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\\') => {
+                match b.get(i + 1) {
+                    None => return Err(Stop::End),
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                    Some(b'u') => {
+                        for k in 2..6 {
+                            match b.get(i + k) {
+                                None => return Err(Stop::End),
+                                Some(c) if c.is_ascii_hexdigit() => {}
+                                Some(_) => return Err(Stop::Invalid),
+                            }
+                        }
+                        i += 6;
+                    }
+                    Some(_) => return Err(Stop::Invalid),
+                }
+            }
+            Some(&c) if c < 0x20 => return Err(Stop::Invalid),
+            Some(_) => i += 1,
+        }
+    }
+}
+
+/// Skips digits from `i`; returns the index after them and whether there was one.
+#[inline]
+fn digits(b: &[u8], mut i: usize) -> (usize, bool) {
+    let start = i;
+    while let Some(b'0'..=b'9') = b.get(i) {
+        i += 1;
+    }
+    (i, i > start)
+}
+
+/// Skips a number starting at `i` (JSON's grammar, as serde_json checks it when skipping).
+/// A number that reaches the end of `b` is `End`: it may go on in the next buffer.
+fn number(b: &[u8], mut i: usize) -> Result<usize, Stop> {
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        None => return Err(Stop::End),
+        Some(b'0') => {
+            i += 1;
+            if let Some(b'0'..=b'9') = b.get(i) {
+                return Err(Stop::Invalid);
+            }
+        }
+        Some(b'1'..=b'9') => i = digits(b, i).0,
+        Some(_) => return Err(Stop::Invalid),
+    }
+    if b.get(i) == Some(&b'.') {
+        let (j, any) = digits(b, i + 1);
+        if !any {
+            return Err(if j >= b.len() { Stop::End } else { Stop::Invalid });
+        }
+        i = j;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        let (j, any) = digits(b, i);
+        if !any {
+            return Err(if j >= b.len() { Stop::End } else { Stop::Invalid });
+        }
+        i = j;
+    }
+    if i >= b.len() {
+        return Err(Stop::End);
+    }
+    Ok(i)
+}
+
+/// Skips `word` at `i`.
+fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Stop> {
+    for (k, &w) in word.iter().enumerate() {
+        match b.get(i + k) {
+            None => return Err(Stop::End),
+            Some(&c) if c == w => {}
+            Some(_) => return Err(Stop::Invalid),
+        }
+    }
+    Ok(i + word.len())
+}
+
+/// The open arrays and objects, one bit each (1 = object); deeper than 128 levels spills over.
+struct Frames {
+    bits: u128,
+    depth: usize,
+    spill: Vec<bool>,
+}
+
+impl Frames {
+    fn push(&mut self, object: bool) {
+        if self.depth >= 128 {
+            self.spill.push(object);
+        } else if object {
+            self.bits |= 1 << self.depth;
+        } else {
+            self.bits &= !(1 << self.depth);
+        }
+        self.depth += 1;
+    }
+
+    fn top_is_object(&self) -> bool {
+        match self.depth {
+            0 => false,
+            d if d > 128 => self.spill.last().copied().unwrap_or(false),
+            d => self.bits & (1 << (d - 1)) != 0,
+        }
+    }
+
+    fn pop(&mut self) {
+        if self.depth > 128 {
+            self.spill.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+}
+
+/// After an object's `{` or `,`: whitespace, a key, whitespace, `:`; returns the index after the
+/// colon. `escaped` is set when the key has an escape.
+#[inline]
+fn key_colon(b: &[u8], i: usize, escaped: &mut bool) -> Result<usize, Stop> {
+    let i = ws(b, i);
+    match b.get(i) {
+        None => return Err(Stop::End),
+        Some(b'"') => {}
+        Some(_) => return Err(Stop::Invalid),
+    }
+    let end = string(b, i + 1)?;
+    if b.get(i..end).is_some_and(|k| k.contains(&b'\\')) {
+        *escaped = true;
+    }
+    let i = ws(b, end);
+    match b.get(i) {
+        None => Err(Stop::End),
+        Some(b':') => Ok(i + 1),
+        Some(_) => Err(Stop::Invalid),
+    }
+}
+
+/// What [`value`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scanned {
+    /// The index after the value.
+    pub(crate) end: usize,
+    /// The deepest nesting inside it (0 for a scalar, 1 for a flat object or array).
+    pub(crate) depth: usize,
+    /// Whether a member name of the outermost object has an escape (serde_json decodes those
+    /// names, and may refuse one, where it only skips deeper ones).
+    pub(crate) key_escape: bool,
+}
+
+/// Skips one JSON value starting at `i` (leading whitespace allowed).
+pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
+    let mut key_escape = false;
+    let mut nested_escape = false;
+    let mut f = Frames {
+        bits: 0,
+        depth: 0,
+        spill: Vec::new(),
+    };
+    let mut max = 0;
+    let mut i = i;
+    loop {
+        i = ws(b, i);
+        // One value.
+        match b.get(i) {
+            None => return Err(Stop::End),
+            Some(b'"') => i = string(b, i + 1)?,
+            Some(&c @ (b'{' | b'[')) => {
+                let object = c == b'{';
+                f.push(object);
+                max = max.max(f.depth);
+                i = ws(b, i + 1);
+                match b.get(i) {
+                    None => return Err(Stop::End),
+                    Some(b'}') if object => {
+                        i += 1;
+                        f.pop();
+                    }
+                    Some(b']') if !object => {
+                        i += 1;
+                        f.pop();
+                    }
+                    Some(_) if object => {
+                        let flag = if f.depth == 1 { &mut key_escape } else { &mut nested_escape };
+                        i = key_colon(b, i, flag)?;
+                        continue;
+                    }
+                    Some(_) => continue,
+                }
+            }
+            Some(b'-' | b'0'..=b'9') => i = number(b, i)?,
+            Some(b't') => i = literal(b, i, b"true")?,
+            Some(b'f') => i = literal(b, i, b"false")?,
+            Some(b'n') => i = literal(b, i, b"null")?,
+            Some(_) => return Err(Stop::Invalid),
+        }
+        // After a value: close frames, or a comma and (in an object) the next key.
+        loop {
+            if f.depth == 0 {
+                return Ok(Scanned {
+                    end: i,
+                    depth: max,
+                    key_escape,
+                });
+            }
+            i = ws(b, i);
+            let object = f.top_is_object();
+            match b.get(i) {
+                None => return Err(Stop::End),
+                Some(b',') => {
+                    i = if object {
+                        let flag = if f.depth == 1 { &mut key_escape } else { &mut nested_escape };
+                        key_colon(b, i + 1, flag)?
+                    } else {
+                        i + 1
+                    };
+                    break;
+                }
+                Some(b'}') if object => {
+                    i += 1;
+                    f.pop();
+                }
+                Some(b']') if !object => {
+                    i += 1;
+                    f.pop();
+                }
+                Some(_) => return Err(Stop::Invalid),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serde_ok(s: &[u8]) -> bool {
+        serde_json::from_slice::<serde::de::IgnoredAny>(s).is_ok()
+    }
+
+    /// Ours, as serde_json would judge a whole input: one value, then only whitespace.
+    fn ours_ok(s: &[u8]) -> bool {
+        match value(s, 0) {
+            Ok(v) => ws(s, v.end) == s.len(),
+            // A number at the very end is complete for a whole input.
+            Err(Stop::End) => {
+                let t = ws(s, 0);
+                matches!(s.get(t), Some(b'-' | b'0'..=b'9')) && {
+                    let mut padded = s.to_vec();
+                    padded.push(b' ');
+                    matches!(value(&padded, 0), Ok(v) if ws(&padded, v.end) == padded.len())
+                }
+            }
+            Err(Stop::Invalid) => false,
+        }
+    }
+
+    #[test]
+    fn agrees_with_serde_on_samples() {
+        let cases: &[&[u8]] = &[
+            br#"{}"#,
+            br#"[]"#,
+            br#"{"a":1}"#,
+            br#" { "a" : [ 1 , 2.5e-3 , -0 , true , false , null , "x\"y\\u00e9" ] } "#,
+            br#"{"a":1,}"#,
+            br#"[1,]"#,
+            br#"{"a" 1}"#,
+            br#"{1:1}"#,
+            br#"[01]"#,
+            br#"[1.]"#,
+            br#"[1e]"#,
+            br#"[-]"#,
+            br#"[.5]"#,
+            br#"["\x"]"#,
+            br#"["\u12G4"]"#,
+            "[\"a\u{1}\"]".as_bytes(),
+            br#"[tru]"#,
+            br#"[nul,1]"#,
+            br#"{"a":1]"#,
+            br#"[1}"#,
+            br#"[1 2]"#,
+            br#"{"a":1 "b":2}"#,
+            br#"1e999999"#,
+            br#""abc""#,
+            br#"[1e+5,1E-5,0.0]"#,
+            br#"{"a":{"b":{"c":[[[[]]]]}}}"#,
+            br#"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"#,
+        ];
+        for c in cases {
+            // serde_json's IgnoredAny of a whole input skips with `ignore_value` too.
+            assert_eq!(ours_ok(c), serde_ok(c), "{}", String::from_utf8_lossy(c));
+        }
+    }
+
+    #[test]
+    fn end_is_reported_for_cut_values() {
+        let full = br#"{"a":[1,"xy\u00e9",{"b":null}],"c":true}"#;
+        for cut in 0..full.len() {
+            assert_eq!(
+                value(full.get(..cut).unwrap_or_default(), 0),
+                Err(Stop::End),
+                "cut at {cut}"
+            );
+        }
+        let v = value(full, 0).map(|v| (v.end, v.depth, v.key_escape));
+        assert_eq!(v, Ok((full.len(), 3, false)));
+        let v = value(br#"{"a\u0062":{"\n":1}}"#, 0).map(|v| v.key_escape);
+        assert_eq!(v, Ok(true));
+        let v = value(br#"{"a":{"\n":1}}"#, 0).map(|v| v.key_escape);
+        assert_eq!(v, Ok(false));
+    }
+
+    #[test]
+    fn depth_is_measured_past_128() {
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        let v = value(deep.as_bytes(), 0).map(|v| (v.end, v.depth));
+        assert_eq!(v, Ok((600, 300)));
+        let bad = format!("{}{}}}", "[".repeat(200), "]".repeat(199));
+        assert_eq!(value(bad.as_bytes(), 0).map(|v| v.end), Err(Stop::Invalid));
+    }
+}
