@@ -44,9 +44,9 @@ impl<R: BufRead> Scanner<R> {
     }
 
     fn advance_over(line: &mut usize, col: &mut usize, bytes: &[u8]) {
-        match bytes.iter().rposition(|&b| b == b'\n') {
+        match memchr::memrchr(b'\n', bytes) {
             Some(last) => {
-                *line += bytes.iter().filter(|&&b| b == b'\n').count();
+                *line += memchr::memchr_iter(b'\n', bytes).count();
                 *col = bytes.len() - last;
             }
             None => *col += bytes.len(),
@@ -432,7 +432,7 @@ fn in_buffer<K: Sink + ?Sized, R: BufRead>(
     };
     // An item longer than the limit runs out of bytes here, and the copy reports it.
     let chunk = chunk.get(..sink.max_entry_bytes()).unwrap_or(chunk);
-    let Ok(end) = fast::entry(chunk, 0, sink, index, 0) else {
+    let Ok(end) = fast::entry(chunk, 0, sink, index) else {
         return Ok(false);
     };
     let read = chunk.get(..end).unwrap_or_default();

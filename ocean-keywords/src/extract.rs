@@ -5,8 +5,8 @@ use crate::chunked;
 use crate::engine::Engine;
 use crate::error::{ExtractError, ExtractErrorKind};
 use crate::output::Extraction;
-use crate::rules::Rules;
 use crate::record::Parsed;
+use crate::rules::Rules;
 use crate::sink::{Ctx, Sink};
 use crate::stream::TopSeed;
 use crate::stream::fast;
@@ -223,4 +223,63 @@ impl Sink for NullSink<'_> {
     fn accept(&mut self, _: Parsed<'_>, _: Option<usize>, _: Option<&str>) {}
     fn shape(&mut self, _: &'static str) {}
     fn shape_at(&mut self, _: usize, _: &'static str) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The serde path alone (what `add_slice` was before the fast path): the extraction as JSON,
+    /// or the error.
+    fn serde_only(bytes: &[u8]) -> Result<String, ExtractError> {
+        let rules = Rules::default();
+        let mut x = Extractor::new(&rules);
+        x.next_page(true);
+        let text = std::str::from_utf8(bytes).map_err(|_| ExtractError {
+            kind: ExtractErrorKind::InvalidUtf8,
+            line: 0,
+            column: 0,
+        })?;
+        serde_page(text, &mut x.engine)?;
+        Ok(serde_json::to_string(&x.finish()).unwrap_or_default())
+    }
+
+    fn fast(bytes: &[u8]) -> Result<String, ExtractError> {
+        extract(bytes).map(|x| serde_json::to_string(&x).unwrap_or_default())
+    }
+
+    const PAGE: &str = r#"{"resourceType": "Bundle", "type": "searchset", "entry": [
+      {"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Observation", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "8302-2"}]},
+        "effectiveDateTime": "2024-03-01", "valueQuantity": {"value": 170.0, "unit": "cm"}}},
+      {"resource": {"resourceType": "Claim", "total": {"value": -12.5e0}, "ok": [true, false, null],
+        "note": "a \"b\" \\ \u00e9"}, "request": {"method": "POST"}},
+      {"resource": {"status": "active", "resourceType": "Condition", "code": {"text": "Asthma"}}},
+      {"resource": {"resourceType": "Patient", "gender": "female"}}, 7, []
+    ], "total": 4}"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+
+        /// Any single-byte change anywhere in a page: the fast path and the serde path give the
+        /// same extraction, or the same error (kind, line and column).
+        #[test]
+        fn same_as_the_serde_path(
+            at in 0..PAGE.len(),
+            byte in proptest::sample::select(b"\"\\{}[],: 0-e.tnfu\x01a/\nx".to_vec()),
+        ) {
+            let mut b = PAGE.as_bytes().to_vec();
+            if let Some(slot) = b.get_mut(at) {
+                *slot = byte;
+            }
+            prop_assert_eq!(fast(&b), serde_only(&b));
+        }
+    }
+
+    #[test]
+    fn unchanged_page_reads_the_same() {
+        assert_eq!(fast(PAGE.as_bytes()), serde_only(PAGE.as_bytes()));
+        assert!(fast(PAGE.as_bytes()).is_ok());
+    }
 }

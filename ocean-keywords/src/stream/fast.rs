@@ -1,7 +1,8 @@
 //! The fast path over `Bundle.entry`: the top level and each entry's members are found with the
 //! skipping scanner ([`super::skip`]); a resource whose `resourceType` (its first member, as every
 //! FHIR server writes it) names a type Ocean does not read is skipped at scanner speed, and every
-//! other resource is read by the serde visitors from its own slice of the input (no copy).
+//! other resource is read by the serde visitors from its own slice of the input (no copy; its
+//! end found by [`skip::end_of`], since the visitors check every byte of it).
 //!
 //! Nothing here reports an error: on any doubt ([`Fail`]) the callers read the same bytes the
 //! serde way, so kinds and positions of errors are those of a full serde parse. The sink is called
@@ -13,9 +14,8 @@ use super::resource::ResourceSeed;
 use super::skip::{self, Stop, ws};
 use crate::record::{Parsed, S};
 use crate::sink::{Ctx, Sink};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::DeserializeSeed;
 use std::borrow::Cow;
-use std::fmt;
 
 /// Why the fast path gave up (the caller then reads the same bytes with serde).
 #[derive(Debug)]
@@ -33,9 +33,6 @@ impl From<Stop> for Fail {
     }
 }
 
-/// serde_json's nesting limit: the 128th nested array or object is refused.
-const SERDE_DEPTH: usize = 128;
-
 fn at(b: &[u8], i: usize) -> Result<u8, Fail> {
     b.get(i).copied().ok_or(Fail::Scan)
 }
@@ -47,6 +44,8 @@ pub(crate) trait Src<'a>: Copy {
     fn bytes(self) -> &'a [u8];
     /// A part as text; `None` if it is not UTF-8.
     fn text(self, from: usize, to: usize) -> Option<&'a str>;
+    /// All of it as text, when that costs nothing.
+    fn whole(self) -> Option<&'a str>;
 }
 
 impl<'a> Src<'a> for &'a str {
@@ -56,6 +55,9 @@ impl<'a> Src<'a> for &'a str {
     fn text(self, from: usize, to: usize) -> Option<&'a str> {
         self.get(from..to)
     }
+    fn whole(self) -> Option<&'a str> {
+        Some(self)
+    }
 }
 
 impl<'a> Src<'a> for &'a [u8] {
@@ -64,6 +66,9 @@ impl<'a> Src<'a> for &'a [u8] {
     }
     fn text(self, from: usize, to: usize) -> Option<&'a str> {
         std::str::from_utf8(self.get(from..to)?).ok()
+    }
+    fn whole(self) -> Option<&'a str> {
+        None
     }
 }
 
@@ -144,87 +149,83 @@ fn first_type(b: &[u8], i: usize) -> Option<&[u8]> {
     }
 }
 
-/// Reads the resource at `i`; `outer` is the number of arrays and objects serde_json would have
-/// entered before it. Returns what it is and the index after it.
+/// Reads the resource at `i`; returns what it is and the index after it.
+///
+/// serde_json's nesting limit cannot tell this apart from a read of the whole page: the
+/// visitors enter a bounded number of levels of a resource (a few, for the members the rules
+/// read) and skip anything deeper uncounted, so a resource read from its own slice is refused or
+/// accepted exactly as inside the Bundle.
 fn resource<'de>(
     text: impl Src<'de>,
     i: usize,
     ctx: Ctx<'_>,
-    outer: usize,
 ) -> Result<(Parsed<'de>, usize), Fail> {
     let b = text.bytes();
-    let s = skip::value(b, i)?;
-    if at(b, i)? == b'{' && !s.key_escape {
-        if let Some(p) = first_type(b, i)
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .and_then(unread)
-        {
-            return Ok((p, s.end));
+    if let Some(t) = first_type(b, i) {
+        if let Some(p) = std::str::from_utf8(t).ok().and_then(unread) {
+            // Checked by the scanner, never parsed.
+            let s = skip::value(b, i)?;
+            if !s.key_escape {
+                return Ok((p, s.end));
+            }
         }
     }
-    let slice = sub(text, i, s.end)?;
-    if s.depth + outer < SERDE_DEPTH {
-        let mut de = serde_json::Deserializer::from_str(slice);
+    // Read by the visitors, which check every byte. In a whole page they read on from here, and
+    // where they stopped comes back as the position of the first byte after the resource (the
+    // one `end` refuses; the error's column counts bytes): no second pass over the resource.
+    if let Some(all) = text.whole() {
+        let rest = all.get(i..).ok_or(Fail::Scan)?;
+        let mut de = serde_json::Deserializer::from_str(rest);
         let p = (ResourceSeed { ctx })
             .deserialize(&mut de)
             .map_err(|_| Fail::Serde)?;
-        return Ok((p, s.end));
+        let Err(e) = de.end() else {
+            // Nothing after the resource: the page is cut off.
+            return Err(Fail::Scan);
+        };
+        return Ok((p, i + offset_of(rest.as_bytes(), e.line(), e.column())?));
     }
-    // Deep enough for serde_json's nesting limit to matter: read it inside as many brackets as
-    // it had around it, so the limit falls where it would.
-    let padded = format!("{}{slice}{}", "[".repeat(outer), "]".repeat(outer));
-    let mut de = serde_json::Deserializer::from_str(&padded);
-    let p = Nest {
-        levels: outer,
-        inner: ResourceSeed { ctx },
-    }
-    .deserialize(&mut de)
-    .map_err(|_| Fail::Serde)?;
-    Ok((p.into_owned(), s.end))
+    // From a reader's buffer (checked as UTF-8 a part at a time), the end is found first,
+    // without checking.
+    let end = match at(b, i)? {
+        b'{' | b'[' => skip::end_of(b, i).ok_or(Fail::Scan)?,
+        _ => skip::value(b, i)?.end,
+    };
+    let mut de = serde_json::Deserializer::from_str(sub(text, i, end)?);
+    let p = (ResourceSeed { ctx })
+        .deserialize(&mut de)
+        .and_then(|p| de.end().map(|()| p))
+        .map_err(|_| Fail::Serde)?;
+    Ok((p, end))
 }
 
-/// `inner` inside `levels` one-item arrays.
-struct Nest<'i> {
-    levels: usize,
-    inner: ResourceSeed<'i>,
-}
-
-impl<'de> DeserializeSeed<'de> for Nest<'_> {
-    type Value = Parsed<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed<'de>, D::Error> {
-        if self.levels == 0 {
-            self.inner.deserialize(d)
-        } else {
-            d.deserialize_seq(self)
+/// The byte offset in `b` of a serde_json error position (1-based line; 1-based column in bytes).
+fn offset_of(b: &[u8], line: usize, column: usize) -> Result<usize, Fail> {
+    let start = match line {
+        0 => return Err(Fail::Scan),
+        1 => 0,
+        _ => {
+            memchr::memchr_iter(b'\n', b)
+                .nth(line - 2)
+                .ok_or(Fail::Scan)?
+                + 1
         }
+    };
+    let at = (start + column).checked_sub(1).ok_or(Fail::Scan)?;
+    if at >= b.len() {
+        return Err(Fail::Scan);
     }
-}
-
-impl<'de> Visitor<'de> for Nest<'_> {
-    type Value = Parsed<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a nested resource")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed<'de>, A::Error> {
-        let p = seq.next_element_seed(Nest {
-            levels: self.levels - 1,
-            inner: self.inner,
-        })?;
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        p.ok_or_else(|| de::Error::custom("empty"))
-    }
+    Ok(at)
 }
 
 /// Reads one `Bundle.entry` item starting at `start` of `text` (no whitespace before it) and hands
-/// it to the sink; returns the index after it. `outer` is the number of arrays and objects serde
-/// would have entered around the item (2 in a whole Bundle, 0 in a reader's buffer). On failure
+/// it to the sink; returns the index after it. On failure
 /// the sink has not been called. All of the item is checked to be UTF-8 before the sink is.
 pub(crate) fn entry<'a, K: Sink + ?Sized>(
     text: impl Src<'a>,
     start: usize,
     sink: &mut K,
     index: usize,
-    outer: usize,
 ) -> Result<usize, Fail> {
     let b = text.bytes();
     if at(b, start)? != b'{' {
@@ -254,7 +255,7 @@ pub(crate) fn entry<'a, K: Sink + ?Sized>(
                 end
             }
             "resource" => {
-                let (p, end) = resource(text, v, sink.ctx(), outer + 1)?;
+                let (p, end) = resource(text, v, sink.ctx())?;
                 parsed = Some(p);
                 end
             }
@@ -281,7 +282,7 @@ fn entries<K: Sink + ?Sized>(text: &str, i: usize, sink: &mut K) -> Result<usize
         return Ok(i + 1);
     }
     loop {
-        i = entry(text, i, sink, index, 2)?;
+        i = entry(text, i, sink, index)?;
         index += 1;
         let c = ws(b, i);
         match at(b, c)? {

@@ -18,13 +18,25 @@ pub(crate) enum Stop {
     End,
 }
 
-/// The index of the first byte at or after `i` that is not JSON whitespace (or `b.len()`).
+/// The index of the first byte at or after `i` that is not JSON whitespace (or `b.len()`). Runs
+/// of indentation after a newline are skipped eight bytes at a time.
 #[inline]
 pub(crate) fn ws(b: &[u8], mut i: usize) -> usize {
-    while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(i) {
-        i += 1;
+    loop {
+        match b.get(i) {
+            Some(b' ' | b'\r' | b'\t') => i += 1,
+            Some(b'\n') => {
+                i += 1;
+                while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+                    if *w != [b' '; 8] {
+                        break;
+                    }
+                    i += 8;
+                }
+            }
+            _ => return i,
+        }
     }
-    i
 }
 
 const ONES: u64 = u64::MAX / 255;
@@ -44,14 +56,17 @@ fn special(w: u64) -> u64 {
 /// Skips the rest of a string whose opening quote is at `i - 1`; returns the index after the
 /// closing quote.
 #[inline]
-pub(crate) fn string(b: &[u8], mut i: usize) -> Result<usize, Stop> {
+pub(crate) fn string(b: &[u8], i: usize) -> Result<usize, Stop> {
+    string_esc(b, i, &mut false)
+}
+
+/// As [`string`], setting `escaped` when the string has an escape.
+#[inline]
+fn string_esc(b: &[u8], mut i: usize, escaped: &mut bool) -> Result<usize, Stop> {
     loop {
         // Eight bytes at a time up to the next quote, backslash or control character.
-        while let Some(chunk) = b.get(i..i + 8) {
-            let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
-                break;
-            };
-            let m = special(u64::from_le_bytes(arr));
+        while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let m = special(u64::from_le_bytes(*w));
             if m != 0 {
                 i += (m.trailing_zeros() / 8) as usize;
                 break;
@@ -62,6 +77,7 @@ pub(crate) fn string(b: &[u8], mut i: usize) -> Result<usize, Stop> {
             None => return Err(Stop::End),
             Some(b'"') => return Ok(i + 1),
             Some(b'\\') => {
+                *escaped = true;
                 match b.get(i + 1) {
                     None => return Err(Stop::End),
                     Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
@@ -80,6 +96,46 @@ pub(crate) fn string(b: &[u8], mut i: usize) -> Result<usize, Stop> {
             }
             Some(&c) if c < 0x20 => return Err(Stop::Invalid),
             Some(_) => i += 1,
+        }
+    }
+}
+
+/// Where the object or array at `i` ends, *assuming* it is well-formed (strings and brackets
+/// only, at `memchr` speed): for a value serde_json then reads whole, which checks it. `None` when
+/// the bytes run out first.
+pub(crate) fn end_of(b: &[u8], i: usize) -> Option<usize> {
+    let (open, close) = match b.get(i)? {
+        b'{' => (b'{', b'}'),
+        b'[' => (b'[', b']'),
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    let mut j = i;
+    loop {
+        let k = j + memchr::memchr3(b'"', open, close, b.get(j..)?)?;
+        match b.get(k)? {
+            b'"' => {
+                let mut s = k + 1;
+                loop {
+                    let q = s + memchr::memchr2(b'"', b'\\', b.get(s..)?)?;
+                    if b.get(q) == Some(&b'"') {
+                        j = q + 1;
+                        break;
+                    }
+                    s = q + 2;
+                }
+            }
+            &c if c == open => {
+                depth += 1;
+                j = k + 1;
+            }
+            _ => {
+                depth = depth.saturating_sub(1);
+                j = k + 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
         }
     }
 }
@@ -114,7 +170,11 @@ fn number(b: &[u8], mut i: usize) -> Result<usize, Stop> {
     if b.get(i) == Some(&b'.') {
         let (j, any) = digits(b, i + 1);
         if !any {
-            return Err(if j >= b.len() { Stop::End } else { Stop::Invalid });
+            return Err(if j >= b.len() {
+                Stop::End
+            } else {
+                Stop::Invalid
+            });
         }
         i = j;
     }
@@ -125,7 +185,11 @@ fn number(b: &[u8], mut i: usize) -> Result<usize, Stop> {
         }
         let (j, any) = digits(b, i);
         if !any {
-            return Err(if j >= b.len() { Stop::End } else { Stop::Invalid });
+            return Err(if j >= b.len() {
+                Stop::End
+            } else {
+                Stop::Invalid
+            });
         }
         i = j;
     }
@@ -192,11 +256,7 @@ fn key_colon(b: &[u8], i: usize, escaped: &mut bool) -> Result<usize, Stop> {
         Some(b'"') => {}
         Some(_) => return Err(Stop::Invalid),
     }
-    let end = string(b, i + 1)?;
-    if b.get(i..end).is_some_and(|k| k.contains(&b'\\')) {
-        *escaped = true;
-    }
-    let i = ws(b, end);
+    let i = ws(b, string_esc(b, i + 1, escaped)?);
     match b.get(i) {
         None => Err(Stop::End),
         Some(b':') => Ok(i + 1),
@@ -209,8 +269,6 @@ fn key_colon(b: &[u8], i: usize, escaped: &mut bool) -> Result<usize, Stop> {
 pub(crate) struct Scanned {
     /// The index after the value.
     pub(crate) end: usize,
-    /// The deepest nesting inside it (0 for a scalar, 1 for a flat object or array).
-    pub(crate) depth: usize,
     /// Whether a member name of the outermost object has an escape (serde_json decodes those
     /// names, and may refuse one, where it only skips deeper ones).
     pub(crate) key_escape: bool,
@@ -225,7 +283,6 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
         depth: 0,
         spill: Vec::new(),
     };
-    let mut max = 0;
     let mut i = i;
     loop {
         i = ws(b, i);
@@ -236,7 +293,6 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
             Some(&c @ (b'{' | b'[')) => {
                 let object = c == b'{';
                 f.push(object);
-                max = max.max(f.depth);
                 i = ws(b, i + 1);
                 match b.get(i) {
                     None => return Err(Stop::End),
@@ -249,7 +305,11 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
                         f.pop();
                     }
                     Some(_) if object => {
-                        let flag = if f.depth == 1 { &mut key_escape } else { &mut nested_escape };
+                        let flag = if f.depth == 1 {
+                            &mut key_escape
+                        } else {
+                            &mut nested_escape
+                        };
                         i = key_colon(b, i, flag)?;
                         continue;
                     }
@@ -265,11 +325,7 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
         // After a value: close frames, or a comma and (in an object) the next key.
         loop {
             if f.depth == 0 {
-                return Ok(Scanned {
-                    end: i,
-                    depth: max,
-                    key_escape,
-                });
+                return Ok(Scanned { end: i, key_escape });
             }
             i = ws(b, i);
             let object = f.top_is_object();
@@ -277,7 +333,11 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
                 None => return Err(Stop::End),
                 Some(b',') => {
                     i = if object {
-                        let flag = if f.depth == 1 { &mut key_escape } else { &mut nested_escape };
+                        let flag = if f.depth == 1 {
+                            &mut key_escape
+                        } else {
+                            &mut nested_escape
+                        };
                         key_colon(b, i + 1, flag)?
                     } else {
                         i + 1
@@ -370,8 +430,16 @@ mod tests {
                 "cut at {cut}"
             );
         }
-        let v = value(full, 0).map(|v| (v.end, v.depth, v.key_escape));
-        assert_eq!(v, Ok((full.len(), 3, false)));
+        let v = value(full, 0).map(|v| (v.end, v.key_escape));
+        assert_eq!(v, Ok((full.len(), false)));
+        assert_eq!(end_of(full, 0), Some(full.len()));
+        for cut in 0..full.len() {
+            assert_eq!(
+                end_of(full.get(..cut).unwrap_or_default(), 0),
+                None,
+                "cut at {cut}"
+            );
+        }
         let v = value(br#"{"a\u0062":{"\n":1}}"#, 0).map(|v| v.key_escape);
         assert_eq!(v, Ok(true));
         let v = value(br#"{"a":{"\n":1}}"#, 0).map(|v| v.key_escape);
@@ -379,11 +447,41 @@ mod tests {
     }
 
     #[test]
-    fn depth_is_measured_past_128() {
+    fn no_nesting_limit() {
         let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
-        let v = value(deep.as_bytes(), 0).map(|v| (v.end, v.depth));
-        assert_eq!(v, Ok((600, 300)));
+        let v = value(deep.as_bytes(), 0).map(|v| v.end);
+        assert_eq!(v, Ok(600));
+        assert_eq!(end_of(deep.as_bytes(), 0), Some(600));
         let bad = format!("{}{}}}", "[".repeat(200), "]".repeat(199));
         assert_eq!(value(bad.as_bytes(), 0).map(|v| v.end), Err(Stop::Invalid));
+    }
+
+    const VALID: &str = r#"{"resourceType":"Claim","a":[1,-2.5e+3,0,true,false,null,"x\"\\\u00e9\n"],
+        "b":{"c":{},"d":[],"e":[[{"f":"g"}]]}, "h" : 0.5E-2 }"#;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Arbitrary text over JSON's alphabet: the scanner accepts exactly what serde_json does.
+        #[test]
+        fn agrees_on_arbitrary_input(s in "[\\[\\]{}\",:0-9eE.+\\-tfnrulsa \n\\\\/\u{1}]{0,24}") {
+            proptest::prop_assert_eq!(ours_ok(s.as_bytes()), serde_ok(s.as_bytes()), "{:?}", s);
+        }
+
+        /// Valid JSON with one byte replaced, removed or inserted.
+        #[test]
+        fn agrees_on_mutated_input(
+            at in 0..VALID.len(),
+            op in 0..3u8,
+            byte in proptest::sample::select(b"\"\\{}[],: 0-eE.+tnfu\x01a/\n".to_vec()),
+        ) {
+            let mut b = VALID.as_bytes().to_vec();
+            match op {
+                0 => b[at] = byte,
+                1 => { b.remove(at); }
+                _ => b.insert(at, byte),
+            }
+            proptest::prop_assert_eq!(ours_ok(&b), serde_ok(&b), "{}", String::from_utf8_lossy(&b));
+        }
     }
 }
