@@ -1,6 +1,9 @@
 //! The chunked reader: from `std::io::Read` at slice speed. The top level of the Bundle is scanned
-//! here, and each `entry` item is copied into a reused buffer and read by the same serde visitors
-//! as slice input. Memory holds one entry at a time (plus the Bundle's small top-level members).
+//! here; an `entry` item that lies whole in the reader's buffer is read where it stands by the
+//! slice path's code (`stream::fast`: unread types skipped by the scanner, UTF-8 checked per
+//! entry), and one cut by the buffer's end (or malformed) is copied into a reused buffer and read
+//! by the same serde visitors as slice input. Memory holds the buffer and at most one copied entry
+//! (plus the Bundle's small top-level members).
 //!
 //! The scanner only finds where values end (strings, escapes, bracket depth); every byte it hands
 //! over is then parsed by serde_json, so invalid JSON is still an error. Positions in errors are

@@ -81,13 +81,17 @@ proptest! {
                 prop_assert_eq!(x, one.as_ref().unwrap());
             }
             (Err(x), Err(f)) => {
-                // A byte cut out of a multi-byte character: not UTF-8, which is its own kind.
-                let kind = if std::str::from_utf8(&b).is_err() {
-                    ExtractErrorKind::InvalidUtf8
+                // A byte cut out of a multi-byte character: not UTF-8, reported as such or as
+                // the syntax error it caused, whichever comes first (serde_json's skip does not
+                // look at UTF-8, so it is no reference there).
+                if std::str::from_utf8(&b).is_ok() {
+                    prop_assert_eq!(x.kind, serde_kind(f));
                 } else {
-                    serde_kind(f)
-                };
-                prop_assert_eq!(x.kind, kind);
+                    prop_assert!(matches!(
+                        x.kind,
+                        ExtractErrorKind::InvalidUtf8 | ExtractErrorKind::Syntax | ExtractErrorKind::Eof
+                    ));
+                }
                 prop_assert_eq!(x.kind, reader.as_ref().unwrap_err().kind);
                 prop_assert_eq!(x.kind, one.as_ref().unwrap_err().kind);
             }
