@@ -1,6 +1,9 @@
 //! The chunked reader: from `std::io::Read` at slice speed. The top level of the Bundle is scanned
-//! here, and each `entry` item is copied into a reused buffer and read by the same serde visitors
-//! as slice input. Memory holds one entry at a time (plus the Bundle's small top-level members).
+//! here; an `entry` item that lies whole in the reader's buffer is read where it stands by the
+//! slice path's code (`stream::fast`: unread types skipped by the scanner, UTF-8 checked per
+//! entry), and one cut by the buffer's end (or malformed) is copied into a reused buffer and read
+//! by the same serde visitors as slice input. Memory holds the buffer and at most one copied entry
+//! (plus the Bundle's small top-level members).
 //!
 //! The scanner only finds where values end (strings, escapes, bracket depth); every byte it hands
 //! over is then parsed by serde_json, so invalid JSON is still an error. Positions in errors are
@@ -8,7 +11,7 @@
 
 use crate::error::{ExtractError, ExtractErrorKind, utf8_error};
 use crate::sink::Sink;
-use crate::stream::{EntriesSeed, EntrySeed, OptStr, ResourceSeed, TopSeed};
+use crate::stream::{EntriesSeed, EntrySeed, OptStr, ResourceSeed, TopSeed, fast};
 use serde::de::{DeserializeSeed, IgnoredAny};
 use std::io::BufRead;
 
@@ -44,19 +47,23 @@ impl<R: BufRead> Scanner<R> {
     }
 
     fn advance_over(line: &mut usize, col: &mut usize, bytes: &[u8]) {
-        match bytes.iter().rposition(|&b| b == b'\n') {
+        match memchr::memrchr(b'\n', bytes) {
             Some(last) => {
-                *line += bytes.iter().filter(|&&b| b == b'\n').count();
+                *line += memchr::memchr_iter(b'\n', bytes).count();
                 *col = bytes.len() - last;
             }
             None => *col += bytes.len(),
         }
     }
 
+    fn consume(&mut self, n: usize) {
+        self.r.consume(n);
+    }
+
     fn bump(&mut self) {
         if let Ok(Some(b)) = self.peek() {
             Self::advance_over(&mut self.line, &mut self.col, &[b]);
-            self.r.consume(1);
+            self.consume(1);
         }
     }
 
@@ -152,7 +159,7 @@ impl<R: BufRead> Scanner<R> {
             reserve_within(out, taken.len(), limit)?;
             out.extend_from_slice(taken);
             Self::advance_over(&mut self.line, &mut self.col, taken);
-            self.r.consume(n);
+            self.consume(n);
             if done_at.is_some() {
                 return if scalar && !started {
                     Err(self.syntax())
@@ -263,7 +270,7 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
                 e
             })?;
             rest.extend_from_slice(chunk);
-            sc.r.consume(n);
+            sc.consume(n);
         }
         let text = utf8(&rest, l, c)?;
         let mut de = serde_json::Deserializer::from_str(text);
@@ -413,6 +420,30 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
     Ok(())
 }
 
+/// Reads the entry item at the scanner from the reader's buffer where it stands, when all of it
+/// is there (no copy; unread resource types skipped by the scanner); `false` (nothing read) when
+/// it is not, or when it may be malformed: the caller then copies it out and reads it the serde
+/// way, which reports the error.
+fn in_buffer<K: Sink + ?Sized, R: BufRead>(
+    sc: &mut Scanner<R>,
+    sink: &mut K,
+    index: usize,
+) -> Result<bool, ExtractError> {
+    let chunk = match sc.r.fill_buf() {
+        Ok(c) => c,
+        Err(_) => return Err(err(ExtractErrorKind::Io, sc.line, sc.col)),
+    };
+    // An item longer than the limit runs out of bytes here, and the copy reports it.
+    let chunk = chunk.get(..sink.max_entry_bytes()).unwrap_or(chunk);
+    let Ok(end) = fast::entry(chunk, 0, sink, index) else {
+        return Ok(false);
+    };
+    let read = chunk.get(..end).unwrap_or_default();
+    Scanner::<R>::advance_over(&mut sc.line, &mut sc.col, read);
+    sc.consume(end);
+    Ok(true)
+}
+
 /// Reads `Bundle.entry` (the scanner is at its `[`), one item at a time through `value`.
 fn read_entries<K: Sink + ?Sized, R: BufRead>(
     sc: &mut Scanner<R>,
@@ -439,6 +470,10 @@ fn read_entries<K: Sink + ?Sized, R: BufRead>(
             Some(_) => return Err(sc.syntax()),
         }
         first_item = false;
+        if in_buffer(sc, sink, index)? {
+            index += 1;
+            continue;
+        }
         value.clear();
         let (l, c) = (sc.line, sc.col);
         sc.read_value(value, limit)

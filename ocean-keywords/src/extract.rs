@@ -5,11 +5,18 @@ use crate::chunked;
 use crate::engine::Engine;
 use crate::error::{ExtractError, ExtractErrorKind};
 use crate::output::Extraction;
+use crate::record::Parsed;
 use crate::rules::Rules;
+use crate::sink::{Ctx, Sink};
 use crate::stream::TopSeed;
+use crate::stream::fast;
 use serde::de::DeserializeSeed;
 use std::collections::BTreeSet;
 use std::io::{BufReader, Read};
+
+/// The reader's buffer: large reads, and most entries lie whole inside it, so they are read where
+/// they stand (an entry cut by its end is copied out).
+const READ_BUFFER: usize = 1 << 20;
 
 /// Extracts with several pages of the same patient's `$everything` (Bundle `next` links), or from
 /// a mix of bytes, readers and parsed Bundles. Pages are read in the order given and behave as one
@@ -63,13 +70,29 @@ impl<'r> Extractor<'r> {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return chunked::read_page(&mut self.engine, bytes);
         };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let result = TopSeed {
-            sink: &mut self.engine,
+        // The fast path (entries found by the skipping scanner, unread types skipped at its
+        // speed); a page without `entry` is a single resource, read the serde way. When the fast
+        // path gives up, the page is malformed: it is read again the serde way (into a sink that
+        // keeps nothing) for the error a full serde parse reports.
+        match fast::page(text, &mut self.engine) {
+            Ok(true) => Ok(()),
+            Ok(false) => serde_page(text, &mut self.engine),
+            Err(_) => {
+                let mut null = NullSink {
+                    ctx: self.engine.ctx(),
+                };
+                match serde_page(text, &mut null) {
+                    Err(e) => Err(e),
+                    // Not expected (the scanner refuses only what serde_json refuses; tested):
+                    // the page was only partly read, so it must not pass as read.
+                    Ok(()) => Err(ExtractError {
+                        kind: ExtractErrorKind::Syntax,
+                        line: 0,
+                        column: 0,
+                    }),
+                }
+            }
         }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-        result.map_err(|e| ExtractError::from_json(&e))
     }
 
     /// Reads one page from a reader, in one pass, holding one `entry` at a time: memory does not
@@ -103,7 +126,7 @@ impl<'r> Extractor<'r> {
         } else {
             head
         };
-        let reader = BufReader::with_capacity(64 * 1024, std::io::Read::chain(head, reader));
+        let reader = BufReader::with_capacity(READ_BUFFER, std::io::Read::chain(head, reader));
         chunked::read_page(&mut self.engine, reader)
     }
 
@@ -170,4 +193,93 @@ pub fn extract_bundle(
     let mut x = Extractor::new(rules);
     x.add_bundle(bundle)?;
     Ok(x.finish())
+}
+
+/// Reads a whole page with the serde visitors (a single resource; and the errors).
+fn serde_page<K: Sink + ?Sized>(text: &str, sink: &mut K) -> Result<(), ExtractError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = TopSeed { sink }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    result.map_err(|e| ExtractError::from_json(&e))
+}
+
+/// A sink that keeps nothing: reading into it only finds the error.
+struct NullSink<'i> {
+    ctx: Ctx<'i>,
+}
+
+impl Sink for NullSink<'_> {
+    fn ctx(&self) -> Ctx<'_> {
+        self.ctx
+    }
+    fn max_entry_bytes(&self) -> usize {
+        usize::MAX
+    }
+    fn next_entry_index(&self) -> usize {
+        0
+    }
+    fn set_next_entry_index(&mut self, _: usize) {}
+    fn accept(&mut self, _: Parsed<'_>, _: Option<usize>, _: Option<&str>) {}
+    fn shape(&mut self, _: &'static str) {}
+    fn shape_at(&mut self, _: usize, _: &'static str) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The serde path alone (what `add_slice` was before the fast path): the extraction as JSON,
+    /// or the error.
+    fn serde_only(bytes: &[u8]) -> Result<String, ExtractError> {
+        let rules = Rules::default();
+        let mut x = Extractor::new(&rules);
+        x.next_page(true);
+        let text = std::str::from_utf8(bytes).map_err(|_| ExtractError {
+            kind: ExtractErrorKind::InvalidUtf8,
+            line: 0,
+            column: 0,
+        })?;
+        serde_page(text, &mut x.engine)?;
+        Ok(serde_json::to_string(&x.finish()).unwrap_or_default())
+    }
+
+    fn fast(bytes: &[u8]) -> Result<String, ExtractError> {
+        extract(bytes).map(|x| serde_json::to_string(&x).unwrap_or_default())
+    }
+
+    const PAGE: &str = r#"{"resourceType": "Bundle", "type": "searchset", "entry": [
+      {"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Observation", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "8302-2"}]},
+        "effectiveDateTime": "2024-03-01", "valueQuantity": {"value": 170.0, "unit": "cm"}}},
+      {"resource": {"resourceType": "Claim", "total": {"value": -12.5e0}, "ok": [true, false, null],
+        "note": "a \"b\" \\ \u00e9"}, "request": {"method": "POST"}},
+      {"resource": {"status": "active", "resourceType": "Condition", "code": {"text": "Asthma"}}},
+      {"resource": {"resourceType": "Patient", "gender": "female"}}, 7, []
+    ], "total": 4}"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+
+        /// Any single-byte change anywhere in a page: the fast path and the serde path give the
+        /// same extraction, or the same error (kind, line and column).
+        #[test]
+        fn same_as_the_serde_path(
+            at in 0..PAGE.len(),
+            byte in proptest::sample::select(b"\"\\{}[],: 0-e.tnfu\x01a/\nx".to_vec()),
+        ) {
+            let mut b = PAGE.as_bytes().to_vec();
+            if let Some(slot) = b.get_mut(at) {
+                *slot = byte;
+            }
+            prop_assert_eq!(fast(&b), serde_only(&b));
+        }
+    }
+
+    #[test]
+    fn unchanged_page_reads_the_same() {
+        assert_eq!(fast(PAGE.as_bytes()), serde_only(PAGE.as_bytes()));
+        assert!(fast(PAGE.as_bytes()).is_ok());
+    }
 }

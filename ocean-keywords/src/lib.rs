@@ -183,23 +183,28 @@
 //! from this crate's tables, element names and resource types.
 //!
 //! ## Streaming and memory
-//! Extraction is one pass over the bytes with serde visitors ([`Extractor::add_slice`],
-//! [`Extractor::add_reader`]). It keeps only what can still win: the latest candidate per row, the
+//! Extraction is one pass over the bytes ([`Extractor::add_slice`], [`Extractor::add_reader`]):
+//! a scanner finds the entries and skips the resources Ocean does not read (it checks that every
+//! byte is well-formed JSON, as serde_json's `IgnoredAny` does, without a serde walk); the others
+//! are read by serde visitors from their own slice of the input. Malformed input is read again by
+//! the serde walk alone, so an error has the kind, line and column a full serde parse gives. It
+//! keeps only what can still win: the latest candidate per row, the
 //! list items (at most [`Rules::max_list_items`] per keyword), the first Patient, per Medication
 //! its concept text, `fullUrl` and `id` (a later MedicationStatement may name it), per
 //! MedicationStatement its pending item, the accepted attachments' metadata and the aggregated
 //! findings. Resource types Ocean does not read are never built into a model. From a reader,
-//! memory does not grow with the Bundle beyond that: the top level is scanned and one `entry`
-//! at a time is buffered and read like slice input (measured: 5 MB peak for a 110 MB Bundle);
+//! memory does not grow with the Bundle beyond that: the top level is scanned, entries lying whole
+//! in the reader's 1 MiB buffer are read there like slice input and the others are copied out one
+//! at a time (measured: 7 MB peak RSS for a 110 MB Bundle);
 //! a single top-level resource is buffered once and read the same way. One entry, the
 //! top-level resource or another top-level member larger than [`Rules::max_entry_bytes`]
 //! ([`DEFAULT_MAX_ENTRY_BYTES`], 64 MiB) stops extraction with [`ExtractErrorKind::TooLarge`]
 //! naming the entry index, without allocating past the cap; peak memory is then bounded by
 //! about four times the largest entry read plus what is kept (see `tests/memory.rs` for the
-//! measured cases). Slice input is faster (no copy): 1.35x to 1.73x the time of a bare
-//! `serde_json::IgnoredAny` pass, while `serde_json::Value` plus a walk takes 4 to 10 times as
-//! long as our extraction; see the workspace README for figures and the bench that produces
-//! them.
+//! measured cases). Slice input takes 1.2x to 1.7x the time of a bare `serde_json::IgnoredAny`
+//! pass, a reader 1.2x to 1.7x the slice, while `serde_json::Value` plus a walk takes 4 to 10
+//! times as long as our extraction; see the workspace README for figures and the bench that
+//! produces them.
 //!
 //! ## Complexity
 //! With *n* the input's bytes, *e* its entries and *m* its Medications:

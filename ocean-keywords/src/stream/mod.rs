@@ -4,8 +4,10 @@
 //! * The Bundle is walked entry by entry; each entry's resource is dispatched on `resourceType`
 //!   (read without allocation when it is the first member, as every FHIR server writes it; when it
 //!   is not, the members are buffered as raw JSON and replayed).
-//! * Resource types Ocean does not read are skipped with `IgnoredAny` (a syntax check, nothing
-//!   kept).
+//! * Resource types Ocean does not read are skipped by a scanner (`skip`): the same syntax check
+//!   as serde_json's `IgnoredAny`, nothing kept, without a serde walk. `fast` finds the entries and
+//!   their members with it and hands every other resource, as its own slice, to the visitors;
+//!   when it gives up (malformed input), the serde walk over the whole page reports the error.
 //! * Observations, the bulk of a long chart, are read field by field into
 //!   [`crate::record::ObsRecord`], which borrows strings from the input when it can and keeps only
 //!   the members the rules use.
@@ -24,13 +26,16 @@
 //! * `values`: FHIR datatypes read for their parts (Quantity, CodeableConcept, Coding, numbers);
 //! * `observation`: an Observation's members into an `ObsRecord`;
 //! * `resource`: one resource, dispatched on `resourceType`;
-//! * `bundle`: the top-level value and `Bundle.entry`.
+//! * `bundle`: the top-level value and `Bundle.entry` (the serde walk);
+//! * `skip`: the scanner; `fast`: the entries found with it.
 
 #[macro_use]
 mod lenient;
 mod bundle;
+pub(crate) mod fast;
 mod observation;
 mod resource;
+pub(crate) mod skip;
 mod values;
 
 pub(crate) use bundle::{EntriesSeed, EntrySeed, TopSeed};

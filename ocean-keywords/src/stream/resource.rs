@@ -16,7 +16,7 @@ use std::fmt;
 
 /// The types read with `ocean_model` (few per chart): those of [`crate::READ_TYPES`] except
 /// Observation (read into its record) and [`crate::NOT_EXTRACTED`].
-fn typed(resource_type: &str) -> Option<&'static str> {
+pub(super) fn typed(resource_type: &str) -> Option<&'static str> {
     crate::READ_TYPES
         .into_iter()
         .find(|&t| t == resource_type && t != "Observation" && !crate::NOT_EXTRACTED.contains(&t))

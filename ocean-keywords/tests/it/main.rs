@@ -15,4 +15,5 @@ mod regressions;
 mod rules;
 mod schema;
 mod sentinel;
+mod skipping;
 mod support;

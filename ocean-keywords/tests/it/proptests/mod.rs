@@ -21,6 +21,7 @@
 mod bundles;
 mod member_order;
 mod resources;
+mod skipped;
 
 use crate::support::{OneByte, check_invariants};
 use bundles::{

@@ -1,0 +1,347 @@
+//! The fast path over `Bundle.entry`: the top level and each entry's members are found with the
+//! skipping scanner ([`super::skip`]); a resource whose `resourceType` (its first member, as every
+//! FHIR server writes it) names a type Ocean does not read is skipped at scanner speed, and every
+//! other resource is read by the serde visitors from its own slice of the input (no copy; its
+//! end found by [`skip::end_of`], since the visitors check every byte of it).
+//!
+//! Nothing here reports an error: on any doubt ([`Fail`]) the callers read the same bytes the
+//! serde way, so kinds and positions of errors are those of a full serde parse. The sink is called
+//! only for an entry that was read completely, so a failed attempt leaves no trace.
+
+use super::bundle::{EntriesSeed, EntrySeed};
+use super::lenient::{OptStr, non_empty};
+use super::resource::ResourceSeed;
+use super::skip::{self, Stop, ws};
+use crate::record::{Parsed, S};
+use crate::sink::{Ctx, Sink};
+use serde::de::DeserializeSeed;
+use std::borrow::Cow;
+
+/// Why the fast path gave up (the caller then reads the same bytes with serde).
+#[derive(Debug)]
+pub(crate) enum Fail {
+    /// The scanner stopped: malformed JSON, or the bytes ran out.
+    Scan,
+    /// serde_json refused a part the scanner accepted (a number out of range, a nesting limit,
+    /// an invalid escape in a member name).
+    Serde,
+}
+
+impl From<Stop> for Fail {
+    fn from(_: Stop) -> Self {
+        Fail::Scan
+    }
+}
+
+fn at(b: &[u8], i: usize) -> Result<u8, Fail> {
+    b.get(i).copied().ok_or(Fail::Scan)
+}
+
+/// The input the fast path reads: text already checked to be UTF-8 (a whole page), or bytes from
+/// a reader's buffer (checked here, a part at a time).
+pub(crate) trait Src<'a>: Copy {
+    /// All of it.
+    fn bytes(self) -> &'a [u8];
+    /// A part as text; `None` if it is not UTF-8.
+    fn text(self, from: usize, to: usize) -> Option<&'a str>;
+    /// All of it as text, when that costs nothing.
+    fn whole(self) -> Option<&'a str>;
+}
+
+impl<'a> Src<'a> for &'a str {
+    fn bytes(self) -> &'a [u8] {
+        self.as_bytes()
+    }
+    fn text(self, from: usize, to: usize) -> Option<&'a str> {
+        self.get(from..to)
+    }
+    fn whole(self) -> Option<&'a str> {
+        Some(self)
+    }
+}
+
+impl<'a> Src<'a> for &'a [u8] {
+    fn bytes(self) -> &'a [u8] {
+        self
+    }
+    fn text(self, from: usize, to: usize) -> Option<&'a str> {
+        std::str::from_utf8(self.get(from..to)?).ok()
+    }
+    fn whole(self) -> Option<&'a str> {
+        None
+    }
+}
+
+fn sub<'a>(text: impl Src<'a>, from: usize, to: usize) -> Result<&'a str, Fail> {
+    text.text(from, to).ok_or(Fail::Scan)
+}
+
+/// A member name whose quotes are at `start` and `end - 1`, decoded by serde_json when it has an
+/// escape (so an escape serde_json refuses in a name is refused here too).
+fn key<'a>(text: impl Src<'a>, start: usize, end: usize) -> Result<Cow<'a, str>, Fail> {
+    let quoted = sub(text, start, end)?;
+    let inner = quoted
+        .get(1..quoted.len().saturating_sub(1))
+        .unwrap_or_default();
+    if inner.contains('\\') {
+        serde_json::from_str::<String>(quoted)
+            .map(Cow::Owned)
+            .map_err(|_| Fail::Serde)
+    } else {
+        Ok(Cow::Borrowed(inner))
+    }
+}
+
+/// After `{` or `,` in an object: the member name and the index of its value.
+fn member<'a>(text: impl Src<'a>, i: usize) -> Result<(Cow<'a, str>, usize), Fail> {
+    let b = text.bytes();
+    if at(b, i)? != b'"' {
+        return Err(Stop::Invalid.into());
+    }
+    let end = skip::string(b, i + 1)?;
+    let k = key(text, i, end)?;
+    let c = ws(b, end);
+    if at(b, c)? != b':' {
+        return Err(Stop::Invalid.into());
+    }
+    Ok((k, ws(b, c + 1)))
+}
+
+/// After a member's value: `,` (returns the next member's start) or `}` (returns `None`, `i` past
+/// it).
+fn next_member(b: &[u8], i: &mut usize) -> Result<bool, Fail> {
+    let c = ws(b, *i);
+    match at(b, c)? {
+        b',' => {
+            *i = ws(b, c + 1);
+            Ok(true)
+        }
+        b'}' => {
+            *i = c + 1;
+            Ok(false)
+        }
+        _ => Err(Stop::Invalid.into()),
+    }
+}
+
+/// What a resource of this type becomes when it is not read, or `None` if Ocean reads it.
+fn unread(resource_type: &str) -> Option<Parsed<'static>> {
+    if resource_type == "Observation" || super::resource::typed(resource_type).is_some() {
+        return None;
+    }
+    Some(match resource_type {
+        "MedicationRequest" => Parsed::MedicationRequest,
+        "Bundle" => Parsed::NestedBundle,
+        _ => Parsed::Skipped,
+    })
+}
+
+/// The `resourceType` of a (well-formed) object at `i` when it is the first member, spelled
+/// without escapes.
+fn first_type(b: &[u8], i: usize) -> Option<&[u8]> {
+    let rest = b.get(ws(b, i + 1)..)?.strip_prefix(b"\"resourceType\"")?;
+    let rest = rest.get(ws(rest, 0)..)?.strip_prefix(b":")?;
+    let rest = rest.get(ws(rest, 0)..)?.strip_prefix(b"\"")?;
+    let end = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+    match rest.get(end) {
+        Some(b'"') => rest.get(..end),
+        _ => None,
+    }
+}
+
+/// Reads the resource at `i`; returns what it is and the index after it.
+///
+/// serde_json's nesting limit cannot tell this apart from a read of the whole page: the
+/// visitors enter a bounded number of levels of a resource (a few, for the members the rules
+/// read) and skip anything deeper uncounted, so a resource read from its own slice is refused or
+/// accepted exactly as inside the Bundle.
+fn resource<'de>(
+    text: impl Src<'de>,
+    i: usize,
+    ctx: Ctx<'_>,
+) -> Result<(Parsed<'de>, usize), Fail> {
+    let b = text.bytes();
+    if let Some(t) = first_type(b, i) {
+        if let Some(p) = std::str::from_utf8(t).ok().and_then(unread) {
+            // Checked by the scanner, never parsed.
+            let s = skip::value(b, i)?;
+            if !s.key_escape {
+                return Ok((p, s.end));
+            }
+        }
+    }
+    // Read by the visitors, which check every byte. In a whole page they read on from here, and
+    // where they stopped comes back as the position of the first byte after the resource (the
+    // one `end` refuses; the error's column counts bytes): no second pass over the resource.
+    if let Some(all) = text.whole() {
+        let rest = all.get(i..).ok_or(Fail::Scan)?;
+        let mut de = serde_json::Deserializer::from_str(rest);
+        let p = (ResourceSeed { ctx })
+            .deserialize(&mut de)
+            .map_err(|_| Fail::Serde)?;
+        let Err(e) = de.end() else {
+            // Nothing after the resource: the page is cut off.
+            return Err(Fail::Scan);
+        };
+        return Ok((p, i + offset_of(rest.as_bytes(), e.line(), e.column())?));
+    }
+    // From a reader's buffer (checked as UTF-8 a part at a time), the end is found first,
+    // without checking.
+    let end = match at(b, i)? {
+        b'{' | b'[' => skip::end_of(b, i).ok_or(Fail::Scan)?,
+        _ => skip::value(b, i)?.end,
+    };
+    let mut de = serde_json::Deserializer::from_str(sub(text, i, end)?);
+    let p = (ResourceSeed { ctx })
+        .deserialize(&mut de)
+        .and_then(|p| de.end().map(|()| p))
+        .map_err(|_| Fail::Serde)?;
+    Ok((p, end))
+}
+
+/// The byte offset in `b` of a serde_json error position (1-based line; 1-based column in bytes).
+fn offset_of(b: &[u8], line: usize, column: usize) -> Result<usize, Fail> {
+    let start = match line {
+        0 => return Err(Fail::Scan),
+        1 => 0,
+        _ => {
+            memchr::memchr_iter(b'\n', b)
+                .nth(line - 2)
+                .ok_or(Fail::Scan)?
+                + 1
+        }
+    };
+    let at = (start + column).checked_sub(1).ok_or(Fail::Scan)?;
+    if at >= b.len() {
+        return Err(Fail::Scan);
+    }
+    Ok(at)
+}
+
+/// Reads one `Bundle.entry` item starting at `start` of `text` (no whitespace before it) and hands
+/// it to the sink; returns the index after it. On failure
+/// the sink has not been called. All of the item is checked to be UTF-8 before the sink is.
+pub(crate) fn entry<'a, K: Sink + ?Sized>(
+    text: impl Src<'a>,
+    start: usize,
+    sink: &mut K,
+    index: usize,
+) -> Result<usize, Fail> {
+    let b = text.bytes();
+    if at(b, start)? != b'{' {
+        // Not an object: the serde visitor says what to report.
+        let s = skip::value(b, start)?;
+        let mut de = serde_json::Deserializer::from_str(sub(text, start, s.end)?);
+        (EntrySeed { sink, index })
+            .deserialize(&mut de)
+            .map_err(|_| Fail::Serde)?;
+        return Ok(s.end);
+    }
+    let mut full_url: Option<S<'_>> = None;
+    let mut parsed: Option<Parsed<'_>> = None;
+    let mut i = ws(b, start + 1);
+    if at(b, i)? == b'}' {
+        sub(text, start, i + 1)?;
+        return Ok(i + 1);
+    }
+    loop {
+        let (k, v) = member(text, i)?;
+        i = match &*k {
+            "fullUrl" => {
+                let end = skip::value(b, v)?.end;
+                let s = serde_json::from_str::<OptStr<'_>>(sub(text, v, end)?)
+                    .map_err(|_| Fail::Serde)?;
+                full_url = non_empty(s.0);
+                end
+            }
+            "resource" => {
+                let (p, end) = resource(text, v, sink.ctx())?;
+                parsed = Some(p);
+                end
+            }
+            _ => skip::value(b, v)?.end,
+        };
+        if !next_member(b, &mut i)? {
+            break;
+        }
+    }
+    sub(text, start, i)?;
+    if let Some(p) = parsed {
+        sink.accept(p, Some(index), full_url.as_deref());
+    }
+    Ok(i)
+}
+
+/// Reads `Bundle.entry` (an array at `i`) of a whole page; returns the index after it.
+fn entries<K: Sink + ?Sized>(text: &str, i: usize, sink: &mut K) -> Result<usize, Fail> {
+    let b = text.as_bytes();
+    let mut index = sink.next_entry_index();
+    let mut i = ws(b, i + 1);
+    if at(b, i)? == b']' {
+        sink.set_next_entry_index(index);
+        return Ok(i + 1);
+    }
+    loop {
+        i = entry(text, i, sink, index)?;
+        index += 1;
+        let c = ws(b, i);
+        match at(b, c)? {
+            b',' => i = ws(b, c + 1),
+            b']' => {
+                sink.set_next_entry_index(index);
+                return Ok(c + 1);
+            }
+            _ => return Err(Stop::Invalid.into()),
+        }
+    }
+}
+
+/// Reads a whole page that is an object with an `entry` member; `Ok(false)` (the sink not
+/// called) when it has none, so that the caller reads it as a single resource.
+pub(crate) fn page<K: Sink + ?Sized>(text: &str, sink: &mut K) -> Result<bool, Fail> {
+    let b = text.as_bytes();
+    let mut i = ws(b, 0);
+    if at(b, i)? != b'{' {
+        return Ok(false);
+    }
+    let mut bundle = false;
+    i = ws(b, i + 1);
+    if at(b, i)? == b'}' {
+        return Ok(false);
+    }
+    loop {
+        let (k, v) = member(text, i)?;
+        i = match &*k {
+            "entry" if at(b, v)? == b'[' => {
+                bundle = true;
+                entries(text, v, sink)?
+            }
+            "entry" => {
+                bundle = true;
+                let end = skip::value(b, v)?.end;
+                let mut de = serde_json::Deserializer::from_str(sub(text, v, end)?);
+                (EntriesSeed { sink: &mut *sink })
+                    .deserialize(&mut de)
+                    .map_err(|_| Fail::Serde)?;
+                end
+            }
+            "resourceType" => {
+                // Read as the serde path reads it: a number out of range is an error there.
+                let end = skip::value(b, v)?.end;
+                serde_json::from_str::<OptStr<'_>>(sub(text, v, end)?).map_err(|_| Fail::Serde)?;
+                end
+            }
+            _ => skip::value(b, v)?.end,
+        };
+        if !next_member(b, &mut i)? {
+            break;
+        }
+    }
+    if !bundle {
+        return Ok(false);
+    }
+    if ws(b, i) != b.len() {
+        return Err(Stop::Invalid.into());
+    }
+    Ok(true)
+}

@@ -1,0 +1,101 @@
+//! Entries Ocean does not read are skipped by a scanner, not parsed: a single-byte corruption
+//! inside one gives the same error kind from bytes, from a reader (whole and one byte at a time)
+//! and from a full serde parse. (That the error's position is the one the serde path reports is
+//! checked inside the crate, against that path.)
+
+use crate::support::OneByte;
+use ocean_keywords::{ExtractErrorKind, Rules, extract, extract_reader};
+use proptest::prelude::*;
+use serde_json::error::Category;
+
+/// A Bundle with a read Observation, then a skipped Claim (strings with escapes, numbers,
+/// literals, nesting), then a Patient; returns the bytes and the Claim entry's span.
+fn bundle(pretty: bool, note: &str) -> (Vec<u8>, std::ops::Range<usize>) {
+    let claim = serde_json::json!({
+        "fullUrl": "urn:uuid:1",
+        "resource": {
+            "resourceType": "Claim",
+            "status": "active",
+            "note": note,
+            "total": {"value": 12.5, "currency": "CAD"},
+            "item": [{"sequence": 1, "net": {"value": -3}, "flag": true, "x": null, "y": false},
+                     [], {}, [0, 7e2]],
+            "text": {"div": "<div>a \"quoted\" \\ \u{e9}</div>"}
+        },
+        "request": {"method": "POST", "url": "Claim"}
+    });
+    let obs = serde_json::json!({"resource": {"resourceType": "Observation", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "8302-2"}]},
+        "effectiveDateTime": "2024-03-01", "valueQuantity": {"value": 170, "unit": "cm"}}});
+    let patient = serde_json::json!({"resource": {"resourceType": "Patient", "gender": "female"}});
+    let ser = |v: &serde_json::Value| {
+        if pretty {
+            serde_json::to_vec_pretty(v).unwrap_or_default()
+        } else {
+            serde_json::to_vec(v).unwrap_or_default()
+        }
+    };
+    let mut out =
+        b"{\"resourceType\": \"Bundle\", \"type\": \"searchset\", \"entry\": [\n".to_vec();
+    out.extend(ser(&obs));
+    out.extend(b",\n");
+    let start = out.len();
+    out.extend(ser(&claim));
+    let end = out.len();
+    out.extend(b",\n");
+    out.extend(ser(&patient));
+    out.extend(b"\n]}\n");
+    (out, start..end)
+}
+
+fn serde_kind(e: &serde_json::Error) -> ExtractErrorKind {
+    match e.classify() {
+        Category::Eof => ExtractErrorKind::Eof,
+        Category::Io => ExtractErrorKind::Io,
+        Category::Syntax => ExtractErrorKind::Syntax,
+        Category::Data => ExtractErrorKind::NotAResource,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn corruption_in_a_skipped_entry(
+        pretty in any::<bool>(),
+        note in "[ -~]{0,12}",
+        at in any::<proptest::sample::Index>(),
+        byte in proptest::sample::select(b"\"\\{}[],: 0-e.tnfu\x01\x1fa/\n".to_vec()),
+    ) {
+        let (mut b, span) = bundle(pretty, &note);
+        let i = span.start + at.index(span.len());
+        b[i] = byte;
+        let rules = Rules::default();
+        let slice = extract(&b);
+        let reader = extract_reader(&b[..], &rules);
+        let one = extract_reader(OneByte(&b), &rules);
+        let full = serde_json::from_slice::<serde_json::Value>(&b);
+        match (&slice, &full) {
+            (Ok(x), Ok(_)) => {
+                prop_assert_eq!(x, reader.as_ref().unwrap());
+                prop_assert_eq!(x, one.as_ref().unwrap());
+            }
+            (Err(x), Err(f)) => {
+                // A byte cut out of a multi-byte character: not UTF-8, reported as such or as
+                // the syntax error it caused, whichever comes first (serde_json's skip does not
+                // look at UTF-8, so it is no reference there).
+                if std::str::from_utf8(&b).is_ok() {
+                    prop_assert_eq!(x.kind, serde_kind(f));
+                } else {
+                    prop_assert!(matches!(
+                        x.kind,
+                        ExtractErrorKind::InvalidUtf8 | ExtractErrorKind::Syntax | ExtractErrorKind::Eof
+                    ));
+                }
+                prop_assert_eq!(x.kind, reader.as_ref().unwrap_err().kind);
+                prop_assert_eq!(x.kind, one.as_ref().unwrap_err().kind);
+            }
+            _ => prop_assert!(false, "bytes {:?}, serde {:?}", slice.err(), full.err()),
+        }
+    }
+}
