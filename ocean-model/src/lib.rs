@@ -81,6 +81,7 @@ mod macros;
 pub mod bundle;
 pub mod bundle_index;
 pub mod codes;
+mod compact;
 pub mod datatypes;
 pub mod datetime;
 pub(crate) mod de;
