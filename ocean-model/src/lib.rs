@@ -71,7 +71,9 @@
 //! Types are hand-written with declarative macros (no proc-macro crate, so the model builds
 //! fast): no `#[serde(flatten)]`, no internally tagged enums. [`Resource`] dispatches on `resourceType` while reading, so each object is read once.
 //! serde_json keeps its default number handling (no `arbitrary_precision`); decimals keep their
-//! text through `RawValue`.
+//! text through `RawValue`. The string-valued primitives ([`Id`], [`Uri`], [`Code`], the dates
+//! and times) hold text of up to 30 bytes in place and a few well-known code-system URIs as
+//! static strings, so most codes, dates and systems are read without an allocation.
 
 #![forbid(unsafe_code)]
 
@@ -81,6 +83,7 @@ mod macros;
 pub mod bundle;
 pub mod bundle_index;
 pub mod codes;
+mod compact;
 pub mod datatypes;
 pub mod datetime;
 pub(crate) mod de;

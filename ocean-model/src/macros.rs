@@ -377,56 +377,70 @@ macro_rules! code_enum {
     };
 }
 
-/// Defines a string-valued FHIR primitive as a newtype that keeps the text as received.
+/// Defines a string-valued FHIR primitive as a newtype that keeps the text as received (in a
+/// [`Compact`](crate::compact::Compact): short text and well-known URIs without allocating).
 macro_rules! string_primitive {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        pub struct $name($crate::compact::Compact);
 
         impl $name {
             /// Wraps a value as received (not validated: see [`crate::validate`]).
             pub fn new(value: impl Into<String>) -> Self {
-                Self(value.into())
+                Self($crate::compact::Compact::from_string(value.into()))
             }
             /// The text.
+            #[inline]
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
             /// The owned text.
             pub fn into_string(self) -> String {
-                self.0
+                self.0.into_string()
             }
         }
 
         impl From<String> for $name {
             fn from(v: String) -> Self {
-                Self(v)
+                Self($crate::compact::Compact::from_string(v))
             }
         }
 
         impl From<&str> for $name {
             fn from(v: &str) -> Self {
-                Self(v.to_owned())
+                Self($crate::compact::Compact::from_str(v))
             }
         }
 
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
         }
 
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
-                self.0 == other
+                self.0.as_str() == other
             }
         }
 
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
+                self.0.as_str() == *other
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.0.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            #[inline]
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_str($crate::compact::CompactVisitor).map(Self)
             }
         }
     };
