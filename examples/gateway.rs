@@ -219,27 +219,6 @@ impl Handler for ExampleHandler {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-}
-
 async fn run(args: Args) -> Result<(), String> {
     let mut config = match &args.config {
         Some(path) => GatewayConfig::load(path).map_err(|e| e.to_string())?,
@@ -306,7 +285,7 @@ async fn run(args: Args) -> Result<(), String> {
     println!("listening on {local}");
     let _ = std::io::stdout().flush();
     axum::serve(listener, gateway.router())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(ocean_ereferral::gateway::signal::shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
     gateway.stop().await;

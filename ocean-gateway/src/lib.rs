@@ -160,6 +160,7 @@ pub mod inbound;
 pub mod outbox;
 pub mod retry;
 pub mod secret;
+pub mod signal;
 pub mod site;
 pub mod store;
 pub mod transport;

@@ -201,7 +201,7 @@ async fn serve(args: &Args, g: &Global, target: Target) -> Result<(), Unusable> 
     }
     let _ = std::io::stdout().flush();
     let served = axum::serve(listener, gateway.router())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(ocean_gateway::signal::shutdown_signal())
         .await;
     gateway.stop().await;
     eprintln!("ocean serve: stopped");
@@ -217,29 +217,6 @@ fn load_config(path: &OsString) -> Result<ocean_gateway::config::GatewayConfig, 
         String::from_utf8(bytes).map_err(|_| Unusable::input(input.name(), "not UTF-8 text"))?;
     ocean_gateway::config::GatewayConfig::from_json(&text)
         .map_err(|e| Unusable::input(input.name(), e.to_string()))
-}
-
-/// Waits for Ctrl-C or (on Unix) SIGTERM.
-#[cfg(feature = "serve")]
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }
 
 /// Where messages go: the POS's side of the hand-off.
