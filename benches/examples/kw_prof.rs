@@ -1,0 +1,57 @@
+//! A profiling harness for keyword extraction (no criterion): builds the generated ~110 MB
+//! `$everything` in memory, or reads FILE, then runs one function N times and prints the best
+//! and median time. For `perf record` and quick A/B runs; the headline figures come from
+//! `cargo bench -p ocean-benches --bench keywords`.
+//!
+//! Run: `cargo run --release -p ocean-benches --example kw_prof -- WHAT [N] [FILE]`, WHAT one of
+//! `floor` (serde_json `IgnoredAny`), `bytes` (`extract_with`), `reader` (`extract_reader`),
+//! `utf8` (`std::str::from_utf8` alone).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../../examples/support/everything_gen.rs"]
+mod everything_gen;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ocean_ereferral::keywords::{self, Rules};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "bytes".into());
+    let n: usize = args.next().map_or(10, |s| s.parse().unwrap());
+    let bytes = match args.next() {
+        Some(path) => std::fs::read(path).unwrap(),
+        None => everything_gen::generate(110_000_000),
+    };
+    let rules = Rules::default().with_now(time::macros::datetime!(2200-01-01 0:00 UTC));
+    let mut times = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        match what.as_str() {
+            "floor" => {
+                black_box(serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap());
+            }
+            "bytes" => {
+                black_box(keywords::extract_with(&bytes, &rules).unwrap());
+            }
+            "reader" => {
+                black_box(keywords::extract_reader(&bytes[..], &rules).unwrap());
+            }
+            "utf8" => {
+                black_box(std::str::from_utf8(&bytes).unwrap());
+            }
+            other => panic!("unknown {other}"),
+        }
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    let mb = bytes.len() as f64 / 1e6;
+    println!(
+        "{what}: {} bytes, best {:.2} ms ({:.0} MB/s), median {:.2} ms",
+        bytes.len(),
+        times[0],
+        mb / times[0] * 1e3,
+        times[times.len() / 2]
+    );
+}
