@@ -1,19 +1,23 @@
 //! The chunked reader: from `std::io::Read` at slice speed. The top level of the Bundle is scanned
-//! here; an `entry` item that lies whole in the reader's buffer is read where it stands by the
-//! slice path's code (`stream::fast`: unread types skipped by the scanner, UTF-8 checked per
-//! entry), and one cut by the buffer's end (or malformed) is copied into a reused buffer and read
-//! by the same serde visitors as slice input. Memory holds the buffer and at most one copied entry
-//! (plus the Bundle's small top-level members).
+//! here; each `entry` item is read where it stands in the reader's block ([`ReadBuf`], text
+//! checked as UTF-8 once per byte) by the slice path's code (`stream::fast`: unread types skipped
+//! by the scanner, the others read in place by the serde visitors). An item cut by the end of the
+//! block is completed by topping the block up, and read again from its start. Only an item that
+//! is malformed, not UTF-8, cut by the end of input or longer than the block is copied into a
+//! reused buffer and read by the serde visitors, which report the error. Memory holds the block
+//! and at most one copied entry (plus the Bundle's small top-level members).
 //!
-//! The scanner only finds where values end (strings, escapes, bracket depth); every byte it hands
-//! over is then parsed by serde_json, so invalid JSON is still an error. Positions in errors are
-//! translated back to the input's line and column.
+//! The copying scanner only finds where values end (strings, escapes, bracket depth); every byte
+//! it hands over is then parsed by serde_json, so invalid JSON is still an error. Positions in
+//! errors are translated back to the input's line and column.
 
 use crate::error::{ExtractError, ExtractErrorKind, utf8_error};
+use crate::readbuf::ReadBuf;
 use crate::sink::Sink;
+use crate::stream::skip;
 use crate::stream::{EntriesSeed, EntrySeed, OptStr, ResourceSeed, TopSeed, fast};
 use serde::de::{DeserializeSeed, IgnoredAny};
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 struct Scanner<R> {
     r: R,
@@ -62,16 +66,38 @@ impl<R: BufRead> Scanner<R> {
 
     fn bump(&mut self) {
         if let Ok(Some(b)) = self.peek() {
-            Self::advance_over(&mut self.line, &mut self.col, &[b]);
+            if b == b'\n' {
+                self.line += 1;
+                self.col = 1;
+            } else {
+                self.col += 1;
+            }
             self.consume(1);
         }
     }
 
+    /// Skips whitespace, a run at a time.
     fn skip_ws(&mut self) -> Result<(), ExtractError> {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek()? {
-            self.bump();
+        loop {
+            let buf = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(_) => return Err(self.io()),
+            };
+            let n = skip::ws(buf, 0);
+            if n == 0 {
+                return Ok(());
+            }
+            let whole = n == buf.len();
+            Self::advance_over(
+                &mut self.line,
+                &mut self.col,
+                buf.get(..n).unwrap_or_default(),
+            );
+            self.consume(n);
+            if !whole {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), ExtractError> {
@@ -237,9 +263,9 @@ where
 }
 
 /// Reads one page from a buffered reader into the sink.
-pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
+pub(crate) fn read_page<K: Sink + ?Sized, R: Read>(
     sink: &mut K,
-    reader: R,
+    reader: ReadBuf<R>,
 ) -> Result<(), ExtractError> {
     let mut sc = Scanner {
         r: reader,
@@ -420,33 +446,45 @@ pub(crate) fn read_page<K: Sink + ?Sized, R: BufRead>(
     Ok(())
 }
 
-/// Reads the entry item at the scanner from the reader's buffer where it stands, when all of it
-/// is there (no copy; unread resource types skipped by the scanner); `false` (nothing read) when
-/// it is not, or when it may be malformed: the caller then copies it out and reads it the serde
-/// way, which reports the error.
-fn in_buffer<K: Sink + ?Sized, R: BufRead>(
-    sc: &mut Scanner<R>,
+/// Reads the entry item at the scanner from the reader's buffer where it stands, as text already
+/// checked to be UTF-8 (no copy; unread resource types skipped by the scanner). An item cut by the
+/// end of the bytes read so far is completed in place ([`ReadBuf::top_up`]) and read again from
+/// its start (the sink is only called for an item read whole). Returns `false` (nothing read)
+/// when the item is malformed, runs into bytes that are not UTF-8 or the end of input, or is
+/// longer than the block: the caller then copies it out and reads it the serde way, which
+/// reports the error (or reads an item larger than the block).
+fn in_buffer<K: Sink + ?Sized, R: Read>(
+    sc: &mut Scanner<ReadBuf<R>>,
     sink: &mut K,
     index: usize,
 ) -> Result<bool, ExtractError> {
-    let chunk = match sc.r.fill_buf() {
-        Ok(c) => c,
-        Err(_) => return Err(err(ExtractErrorKind::Io, sc.line, sc.col)),
-    };
-    // An item longer than the limit runs out of bytes here, and the copy reports it.
-    let chunk = chunk.get(..sink.max_entry_bytes()).unwrap_or(chunk);
-    let Ok(end) = fast::entry(chunk, 0, sink, index) else {
-        return Ok(false);
-    };
-    let read = chunk.get(..end).unwrap_or_default();
-    Scanner::<R>::advance_over(&mut sc.line, &mut sc.col, read);
-    sc.consume(end);
-    Ok(true)
+    let max = sink.max_entry_bytes();
+    loop {
+        let text = sc.r.text();
+        // An item longer than the limit runs out of bytes here, and the copy reports it.
+        let text = text.get(..max).unwrap_or(text);
+        if let Ok(end) = fast::entry(text, 0, sink, index) {
+            let read = text.as_bytes().get(..end).unwrap_or_default();
+            Scanner::<ReadBuf<R>>::advance_over(&mut sc.line, &mut sc.col, read);
+            sc.consume(end);
+            return Ok(true);
+        }
+        // Cut off by the end of the checked text (the only case worth more bytes)?
+        let cut = matches!(skip::value(text.as_bytes(), 0), Err(skip::Stop::End));
+        if !cut || text.len() >= max || sc.r.bad() || sc.r.at_eof() || sc.r.full() {
+            return Ok(false);
+        }
+        match sc.r.top_up() {
+            Ok(true) => {}
+            Ok(false) => return Ok(false),
+            Err(_) => return Err(err(ExtractErrorKind::Io, sc.line, sc.col)),
+        }
+    }
 }
 
 /// Reads `Bundle.entry` (the scanner is at its `[`), one item at a time through `value`.
-fn read_entries<K: Sink + ?Sized, R: BufRead>(
-    sc: &mut Scanner<R>,
+fn read_entries<K: Sink + ?Sized, R: Read>(
+    sc: &mut Scanner<ReadBuf<R>>,
     sink: &mut K,
     value: &mut Vec<u8>,
     limit: usize,

@@ -5,6 +5,7 @@ use crate::chunked;
 use crate::engine::Engine;
 use crate::error::{ExtractError, ExtractErrorKind};
 use crate::output::Extraction;
+use crate::readbuf::ReadBuf;
 use crate::record::Parsed;
 use crate::rules::Rules;
 use crate::sink::{Ctx, Sink};
@@ -12,10 +13,10 @@ use crate::stream::TopSeed;
 use crate::stream::fast;
 use serde::de::DeserializeSeed;
 use std::collections::BTreeSet;
-use std::io::{BufReader, Read};
+use std::io::Read;
 
-/// The reader's buffer: large reads, and most entries lie whole inside it, so they are read where
-/// they stand (an entry cut by its end is copied out).
+/// The reader's block: large reads, and entries are read where they stand in it (one cut by its
+/// end is completed by topping the block up; only one longer than the block is copied out).
 const READ_BUFFER: usize = 1 << 20;
 
 /// Extracts with several pages of the same patient's `$everything` (Bundle `next` links), or from
@@ -68,7 +69,10 @@ impl<'r> Extractor<'r> {
         // Input that is not UTF-8 is an error; it is read the way a reader is, so that the error
         // is the same one (the first problem in the input, syntax or encoding).
         let Ok(text) = std::str::from_utf8(bytes) else {
-            return chunked::read_page(&mut self.engine, bytes);
+            return chunked::read_page(
+                &mut self.engine,
+                ReadBuf::new(bytes, bytes.len().min(READ_BUFFER)),
+            );
         };
         // The fast path (entries found by the skipping scanner, unread types skipped at its
         // speed); a page without `entry` is a single resource, read the serde way. When the fast
@@ -100,7 +104,7 @@ impl<'r> Extractor<'r> {
     /// [`Extractor::add_slice`] on the same bytes; an error has the same kind, its position may
     /// differ by a column.
     pub fn add_reader<R: Read>(&mut self, reader: R) -> Result<(), ExtractError> {
-        // Entries are copied into a buffer and read like slice input.
+        // Entries are read in place from a block of text, like slice input.
         self.next_page(true);
         let mut reader = reader;
         // Skip a UTF-8 BOM, even when the reader hands out one byte at a time.
@@ -126,7 +130,7 @@ impl<'r> Extractor<'r> {
         } else {
             head
         };
-        let reader = BufReader::with_capacity(READ_BUFFER, std::io::Read::chain(head, reader));
+        let reader = ReadBuf::new(std::io::Read::chain(head, reader), READ_BUFFER);
         chunked::read_page(&mut self.engine, reader)
     }
 
@@ -274,6 +278,50 @@ mod tests {
                 *slot = byte;
             }
             prop_assert_eq!(fast(&b), serde_only(&b));
+        }
+    }
+
+    /// The reader path with a block of `block` bytes (so that entries are cut by its end and
+    /// completed by topping it up, or are longer than it and copied out).
+    fn reader_with_block(bytes: &[u8], block: usize) -> Result<String, ExtractError> {
+        let rules = Rules::default();
+        let mut x = Extractor::new(&rules);
+        x.next_page(true);
+        chunked::read_page(&mut x.engine, ReadBuf::new(bytes, block))?;
+        Ok(serde_json::to_string(&x.finish()).unwrap_or_default())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+
+        /// Any single-byte change, any block size: the reader gives the slice path's extraction,
+        /// or an error of the same kind on the same line.
+        #[test]
+        fn blocks_of_any_size_read_the_same(
+            at in 0..PAGE.len(),
+            byte in proptest::sample::select(b"\"\\{}[],: 0-e.tnfu\x01a/\nx\xc3\xff".to_vec()),
+            block in 4usize..400,
+        ) {
+            let mut b = PAGE.as_bytes().to_vec();
+            if let Some(slot) = b.get_mut(at) {
+                *slot = byte;
+            }
+            match (fast(&b), reader_with_block(&b, block)) {
+                (Ok(x), Ok(y)) => prop_assert_eq!(x, y),
+                (Err(x), Err(y)) => {
+                    prop_assert_eq!(x.kind, y.kind);
+                    prop_assert_eq!(x.line, y.line);
+                }
+                (x, y) => prop_assert!(false, "slice {x:?}, reader {y:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_block_size_reads_the_unchanged_page() {
+        let whole = fast(PAGE.as_bytes());
+        for block in 4..PAGE.len() + 8 {
+            assert_eq!(reader_with_block(PAGE.as_bytes(), block), whole, "block {block}");
         }
     }
 

@@ -241,6 +241,7 @@ mod loinc;
 mod object_writer;
 mod output;
 mod prune;
+mod readbuf;
 mod record;
 mod rules;
 mod sink;

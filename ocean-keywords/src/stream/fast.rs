@@ -1,8 +1,9 @@
 //! The fast path over `Bundle.entry`: the top level and each entry's members are found with the
 //! skipping scanner ([`super::skip`]); a resource whose `resourceType` (its first member, as every
 //! FHIR server writes it) names a type Ocean does not read is skipped at scanner speed, and every
-//! other resource is read by the serde visitors from its own slice of the input (no copy; its
-//! end found by [`skip::end_of`], since the visitors check every byte of it).
+//! other resource is read in place by the serde visitors, which check every byte of it and say
+//! where it ends. The input is text (a whole page, or the reader's block), already checked as
+//! UTF-8.
 //!
 //! Nothing here reports an error: on any doubt ([`Fail`]) the callers read the same bytes the
 //! serde way, so kinds and positions of errors are those of a full serde parse. The sink is called
@@ -37,48 +38,13 @@ fn at(b: &[u8], i: usize) -> Result<u8, Fail> {
     b.get(i).copied().ok_or(Fail::Scan)
 }
 
-/// The input the fast path reads: text already checked to be UTF-8 (a whole page), or bytes from
-/// a reader's buffer (checked here, a part at a time).
-pub(crate) trait Src<'a>: Copy {
-    /// All of it.
-    fn bytes(self) -> &'a [u8];
-    /// A part as text; `None` if it is not UTF-8.
-    fn text(self, from: usize, to: usize) -> Option<&'a str>;
-    /// All of it as text, when that costs nothing.
-    fn whole(self) -> Option<&'a str>;
-}
-
-impl<'a> Src<'a> for &'a str {
-    fn bytes(self) -> &'a [u8] {
-        self.as_bytes()
-    }
-    fn text(self, from: usize, to: usize) -> Option<&'a str> {
-        self.get(from..to)
-    }
-    fn whole(self) -> Option<&'a str> {
-        Some(self)
-    }
-}
-
-impl<'a> Src<'a> for &'a [u8] {
-    fn bytes(self) -> &'a [u8] {
-        self
-    }
-    fn text(self, from: usize, to: usize) -> Option<&'a str> {
-        std::str::from_utf8(self.get(from..to)?).ok()
-    }
-    fn whole(self) -> Option<&'a str> {
-        None
-    }
-}
-
-fn sub<'a>(text: impl Src<'a>, from: usize, to: usize) -> Result<&'a str, Fail> {
-    text.text(from, to).ok_or(Fail::Scan)
+fn sub(text: &str, from: usize, to: usize) -> Result<&str, Fail> {
+    text.get(from..to).ok_or(Fail::Scan)
 }
 
 /// A member name whose quotes are at `start` and `end - 1`, decoded by serde_json when it has an
 /// escape (so an escape serde_json refuses in a name is refused here too).
-fn key<'a>(text: impl Src<'a>, start: usize, end: usize) -> Result<Cow<'a, str>, Fail> {
+fn key(text: &str, start: usize, end: usize) -> Result<Cow<'_, str>, Fail> {
     let quoted = sub(text, start, end)?;
     let inner = quoted
         .get(1..quoted.len().saturating_sub(1))
@@ -93,8 +59,8 @@ fn key<'a>(text: impl Src<'a>, start: usize, end: usize) -> Result<Cow<'a, str>,
 }
 
 /// After `{` or `,` in an object: the member name and the index of its value.
-fn member<'a>(text: impl Src<'a>, i: usize) -> Result<(Cow<'a, str>, usize), Fail> {
-    let b = text.bytes();
+fn member(text: &str, i: usize) -> Result<(Cow<'_, str>, usize), Fail> {
+    let b = text.as_bytes();
     if at(b, i)? != b'"' {
         return Err(Stop::Invalid.into());
     }
@@ -155,12 +121,8 @@ fn first_type(b: &[u8], i: usize) -> Option<&[u8]> {
 /// visitors enter a bounded number of levels of a resource (a few, for the members the rules
 /// read) and skip anything deeper uncounted, so a resource read from its own slice is refused or
 /// accepted exactly as inside the Bundle.
-fn resource<'de>(
-    text: impl Src<'de>,
-    i: usize,
-    ctx: Ctx<'_>,
-) -> Result<(Parsed<'de>, usize), Fail> {
-    let b = text.bytes();
+fn resource<'de>(text: &'de str, i: usize, ctx: Ctx<'_>) -> Result<(Parsed<'de>, usize), Fail> {
+    let b = text.as_bytes();
     if let Some(t) = first_type(b, i) {
         if let Some(p) = std::str::from_utf8(t).ok().and_then(unread) {
             // Checked by the scanner, never parsed.
@@ -170,33 +132,19 @@ fn resource<'de>(
             }
         }
     }
-    // Read by the visitors, which check every byte. In a whole page they read on from here, and
-    // where they stopped comes back as the position of the first byte after the resource (the
-    // one `end` refuses; the error's column counts bytes): no second pass over the resource.
-    if let Some(all) = text.whole() {
-        let rest = all.get(i..).ok_or(Fail::Scan)?;
-        let mut de = serde_json::Deserializer::from_str(rest);
-        let p = (ResourceSeed { ctx })
-            .deserialize(&mut de)
-            .map_err(|_| Fail::Serde)?;
-        let Err(e) = de.end() else {
-            // Nothing after the resource: the page is cut off.
-            return Err(Fail::Scan);
-        };
-        return Ok((p, i + offset_of(rest.as_bytes(), e.line(), e.column())?));
-    }
-    // From a reader's buffer (checked as UTF-8 a part at a time), the end is found first,
-    // without checking.
-    let end = match at(b, i)? {
-        b'{' | b'[' => skip::end_of(b, i).ok_or(Fail::Scan)?,
-        _ => skip::value(b, i)?.end,
-    };
-    let mut de = serde_json::Deserializer::from_str(sub(text, i, end)?);
+    // Read by the visitors, which check every byte. They read on from here, and where they
+    // stopped comes back as the position of the first byte after the resource (the one `end`
+    // refuses; the error's column counts bytes): no second pass over the resource.
+    let rest = text.get(i..).ok_or(Fail::Scan)?;
+    let mut de = serde_json::Deserializer::from_str(rest);
     let p = (ResourceSeed { ctx })
         .deserialize(&mut de)
-        .and_then(|p| de.end().map(|()| p))
         .map_err(|_| Fail::Serde)?;
-    Ok((p, end))
+    let Err(e) = de.end() else {
+        // Nothing after the resource: the text is cut off.
+        return Err(Fail::Scan);
+    };
+    Ok((p, i + offset_of(rest.as_bytes(), e.line(), e.column())?))
 }
 
 /// The byte offset in `b` of a serde_json error position (1-based line; 1-based column in bytes).
@@ -221,13 +169,13 @@ fn offset_of(b: &[u8], line: usize, column: usize) -> Result<usize, Fail> {
 /// Reads one `Bundle.entry` item starting at `start` of `text` (no whitespace before it) and hands
 /// it to the sink; returns the index after it. On failure
 /// the sink has not been called. All of the item is checked to be UTF-8 before the sink is.
-pub(crate) fn entry<'a, K: Sink + ?Sized>(
-    text: impl Src<'a>,
+pub(crate) fn entry<K: Sink + ?Sized>(
+    text: &str,
     start: usize,
     sink: &mut K,
     index: usize,
 ) -> Result<usize, Fail> {
-    let b = text.bytes();
+    let b = text.as_bytes();
     if at(b, start)? != b'{' {
         // Not an object: the serde visitor says what to report.
         let s = skip::value(b, start)?;

@@ -101,46 +101,6 @@ fn string_esc(b: &[u8], mut i: usize, escaped: &mut bool) -> Result<usize, Stop>
     }
 }
 
-/// Where the object or array at `i` ends, *assuming* it is well-formed (strings and brackets
-/// only, at `memchr` speed): for a value serde_json then reads whole, which checks it. `None` when
-/// the bytes run out first.
-pub(crate) fn end_of(b: &[u8], i: usize) -> Option<usize> {
-    let (open, close) = match b.get(i)? {
-        b'{' => (b'{', b'}'),
-        b'[' => (b'[', b']'),
-        _ => return None,
-    };
-    let mut depth = 0usize;
-    let mut j = i;
-    loop {
-        let k = j + memchr::memchr3(b'"', open, close, b.get(j..)?)?;
-        match b.get(k)? {
-            b'"' => {
-                let mut s = k + 1;
-                loop {
-                    let q = s + memchr::memchr2(b'"', b'\\', b.get(s..)?)?;
-                    if b.get(q) == Some(&b'"') {
-                        j = q + 1;
-                        break;
-                    }
-                    s = q + 2;
-                }
-            }
-            &c if c == open => {
-                depth += 1;
-                j = k + 1;
-            }
-            _ => {
-                depth = depth.saturating_sub(1);
-                j = k + 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-        }
-    }
-}
-
 /// Skips digits from `i`; returns the index after them and whether there was one.
 #[inline]
 fn digits(b: &[u8], mut i: usize) -> (usize, bool) {
@@ -433,14 +393,6 @@ mod tests {
         }
         let v = value(full, 0).map(|v| (v.end, v.key_escape));
         assert_eq!(v, Ok((full.len(), false)));
-        assert_eq!(end_of(full, 0), Some(full.len()));
-        for cut in 0..full.len() {
-            assert_eq!(
-                end_of(full.get(..cut).unwrap_or_default(), 0),
-                None,
-                "cut at {cut}"
-            );
-        }
         let v = value(br#"{"a\u0062":{"\n":1}}"#, 0).map(|v| v.key_escape);
         assert_eq!(v, Ok(true));
         let v = value(br#"{"a":{"\n":1}}"#, 0).map(|v| v.key_escape);
@@ -452,7 +404,6 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
         let v = value(deep.as_bytes(), 0).map(|v| v.end);
         assert_eq!(v, Ok(600));
-        assert_eq!(end_of(deep.as_bytes(), 0), Some(600));
         let bad = format!("{}{}}}", "[".repeat(200), "]".repeat(199));
         assert_eq!(value(bad.as_bytes(), 0).map(|v| v.end), Err(Stop::Invalid));
     }
