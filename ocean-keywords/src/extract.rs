@@ -321,7 +321,11 @@ mod tests {
     fn every_block_size_reads_the_unchanged_page() {
         let whole = fast(PAGE.as_bytes());
         for block in 4..PAGE.len() + 8 {
-            assert_eq!(reader_with_block(PAGE.as_bytes(), block), whole, "block {block}");
+            assert_eq!(
+                reader_with_block(PAGE.as_bytes(), block),
+                whole,
+                "block {block}"
+            );
         }
     }
 
