@@ -249,6 +249,8 @@ mod stream;
 mod text;
 
 pub use error::{ExtractError, ExtractErrorKind};
+#[doc(hidden)]
+pub use extract::extract_reader_with_block;
 pub use extract::{Extractor, extract, extract_bundle, extract_reader, extract_with};
 pub use loinc::NearMiss;
 pub use output::{
