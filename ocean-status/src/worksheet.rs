@@ -44,6 +44,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{AcceptedTaskStatus, Stage, StatusError};
 
+mod shape;
+
 /// The documented sample configuration (what `ocean worksheet` reads when given no CONFIG).
 pub const SAMPLE_CONFIG: &str = include_str!("../sample-config.json");
 
@@ -148,11 +150,14 @@ impl WorksheetConfig {
 #[non_exhaustive]
 pub enum ConfigError {
     /// The JSON does not have the configuration's shape (wrong type, unknown member, not JSON).
+    /// Neither field repeats text from the file other than the configuration's own keys.
     #[error("{path}: {message}")]
     Shape {
-        /// Where (`statuses.accepted.configurable`), or `(root)`.
+        /// Where (`statuses.accepted.configurable`), or `(root)`; a key that is not one of the
+        /// configuration's own is written `?` (`folders.?.posFolder`).
         path: String,
-        /// What (`invalid type: string "yes", expected a boolean`).
+        /// What, in our words (`wrong JSON type or value (expected a boolean)`, `unknown
+        /// member (expected one of ...)`); never the offending value or member name.
         message: String,
     },
     /// A `statuses` key that is not a FHIR Task status.
@@ -311,18 +316,8 @@ impl Worksheet {
     pub fn from_json(text: &str) -> Result<Self, ConfigErrors> {
         let mut de = serde_json::Deserializer::from_str(text);
         let config: WorksheetConfig = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let path = if path == "." {
-                "(root)".to_owned()
-            } else {
-                path
-            };
-            let inner = e.into_inner().to_string();
-            let message = inner
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_owned();
+            let path = shape::path(&e.path().to_string());
+            let message = shape::message(&e.into_inner().to_string());
             ConfigErrors(vec![ConfigError::Shape { path, message }])
         })?;
         Self::new(config)
@@ -618,7 +613,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "statuses.accepted.configurable: invalid type: string \"yes\", expected a boolean"
+            "statuses.accepted.configurable: wrong JSON type or value (expected a boolean)"
         );
         let e = with(
             &all,
@@ -636,9 +631,11 @@ mod tests {
         );
         let e = Worksheet::from_json(r#"{"statuses":{},"color":"blue"}"#).unwrap_err();
         assert!(
-            e.to_string().starts_with("color: unknown field `color`"),
+            e.to_string()
+                .starts_with("(root): unknown member (expected one of"),
             "{e}"
         );
+        assert!(!e.to_string().contains("color"), "{e}");
         let e = Worksheet::from_json("[").unwrap_err();
         assert!(matches!(e.0[0], ConfigError::Shape { .. }));
         let e = Worksheet::from_json(r#"{"statuses":{}}"#).unwrap_err();

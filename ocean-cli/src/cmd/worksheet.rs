@@ -249,36 +249,11 @@ fn safe_key(path: &str) -> String {
     if key == "?" { "(root)".to_owned() } else { key }
 }
 
-/// A shape problem in our words: serde's messages quote the offending value or member.
-fn shape_message(message: &str) -> String {
-    let expected = message
-        .rsplit_once(", expected ")
-        .map(|(_, e)| e)
-        .filter(|e| !e.contains('"'));
-    let what = if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        "wrong JSON type or value"
-    } else if message.starts_with("unknown field") {
-        "unknown member"
-    } else if message.starts_with("missing field") {
-        return match message.split('`').nth(1).filter(|m| known_key(m)) {
-            Some(m) => format!("missing member `{m}`"),
-            None => "a required member is missing".to_owned(),
-        };
-    } else if message.starts_with("duplicate field") {
-        "a member given more than once"
-    } else {
-        "not the configuration's shape"
-    };
-    match expected {
-        Some(e) => format!("{what} (expected {e})"),
-        None => what.to_owned(),
-    }
-}
-
 /// One problem, naming its key when the key is ours; never repeating a value.
 fn problem(e: &ConfigError) -> ProblemOut {
     let (key, message) = match e {
-        ConfigError::Shape { path, message } => (safe_key(path), shape_message(message)),
+        // Already in our words, naming only our keys (ocean-status does that).
+        ConfigError::Shape { path, message } => (path.clone(), message.clone()),
         ConfigError::UnknownStatus(_) => (
             "statuses".to_owned(),
             "a key that is not a FHIR Task status (see the statuses reported missing)".to_owned(),

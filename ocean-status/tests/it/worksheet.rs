@@ -40,22 +40,23 @@ fn schema_is_up_to_date() {
     );
 }
 
-/// Bad configurations give errors naming the key, never a panic.
+/// Bad configurations give errors naming the key (when it is one of ours), never a panic, and
+/// never repeat a value or a member name from the file.
 #[test]
 fn bad_configurations_name_the_key() {
     let cases: &[(&str, &str)] = &[
-        (r#"{"statuses": 5}"#, "statuses: invalid type: integer `5`"),
+        (r#"{"statuses": 5}"#, "statuses: wrong JSON type or value"),
         (
             r#"{"statuses": {"accepted": {"posFolder": 1, "configurable": true}}}"#,
-            "statuses.accepted.posFolder: invalid type",
+            "statuses.accepted.posFolder: wrong JSON type or value (expected a string)",
         ),
         (
             r#"{"statuses": {"accepted": {"posFolder": "x"}}}"#,
-            "statuses.accepted: missing field `configurable`",
+            "statuses.accepted: missing member `configurable`",
         ),
         (
             r#"{"statuses": {"accepted": {"posFolder": "x", "configurable": true, "colour": 1}}}"#,
-            "statuses.accepted.colour: unknown field `colour`",
+            "statuses.accepted.?: unknown member",
         ),
         (
             r#"{"statuses": {"entered-in-error": {"posFolder": "x", "configurable": true}}}"#,
@@ -65,13 +66,23 @@ fn bad_configurations_name_the_key() {
             r#"{"statuses": {"Accepted": {"posFolder": "x", "configurable": true}}}"#,
             "statuses.Accepted: not a FHIR Task status",
         ),
-        (r#"{"folders": {}}"#, "missing field `statuses`"),
-        ("", "EOF"),
-        ("{\"statuses\": {\"accepted\": ", "EOF"),
+        (r#"{"folders": {}}"#, "(root): missing member `statuses`"),
+        ("", "the JSON text ends too early"),
+        ("{\"statuses\": {\"accepted\": ", "the JSON text ends too early"),
     ];
     for (json, expected) in cases {
         let err = Worksheet::from_json(json).unwrap_err();
         assert!(err.to_string().contains(expected), "{json}: {err}");
+    }
+    for json in [
+        r#"{"statuses": {"accepted": {"posFolder": "x", "configurable": "SENTINEL-1"}}}"#,
+        r#"{"statuses": {"accepted": {"posFolder": "x", "configurable": true, "SENTINEL-1": 1}}}"#,
+        r#"{"SENTINEL-1": {}, "statuses": {}}"#,
+        r#"{"folders": {"SENTINEL-1": {"posFolder": 7}}, "statuses": {}}"#,
+        r#"{"statuses": {"accepted": {"posFolder": ["SENTINEL-1"], "configurable": true}}}"#,
+    ] {
+        let err = Worksheet::from_json(json).unwrap_err();
+        assert!(!err.to_string().contains("SENTINEL"), "{json}: {err}");
     }
     let err = Worksheet::from_json(r#"{"statuses": {}}"#).unwrap_err();
     assert!(
