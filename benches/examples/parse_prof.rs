@@ -9,7 +9,12 @@
 //! (serde_json `IgnoredAny`). The result of each parse is dropped outside the timed part, as in
 //! the bench. Instructions per parse: run under
 //! `valgrind --tool=callgrind --toggle-collect='*parse_once*'` and divide by N.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "../support/generated_bundle.rs"]
 mod generated_bundle;
@@ -25,9 +30,9 @@ fn parse_once(what: &str, bytes: &[u8]) -> Box<dyn std::any::Any> {
     match what {
         "typed" => Box::new(ocean_model::json::from_slice::<Bundle>(black_box(bytes)).unwrap()),
         "value" => Box::new(serde_json::from_slice::<serde_json::Value>(black_box(bytes)).unwrap()),
-        "floor" => Box::new(
-            serde_json::from_slice::<serde::de::IgnoredAny>(black_box(bytes)).unwrap(),
-        ),
+        "floor" => {
+            Box::new(serde_json::from_slice::<serde::de::IgnoredAny>(black_box(bytes)).unwrap())
+        }
         other => panic!("unknown parser {other}: typed, value or floor"),
     }
 }

@@ -298,4 +298,3 @@ pub(crate) fn generated_bundle() -> Vec<u8> {
     out.push_str("]}");
     out.into_bytes()
 }
-
