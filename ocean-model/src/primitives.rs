@@ -305,7 +305,9 @@ impl<'de> Visitor<'de> for DecimalVisitor {
     #[inline]
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
         if map.next_key::<IgnoredAny>()?.is_none() {
-            return Err(serde::de::Error::custom("invalid type: expected a decimal number"));
+            return Err(serde::de::Error::custom(
+                "invalid type: expected a decimal number",
+            ));
         }
         let text = map.next_value_seed(CompactSeed)?;
         if is_json_number(text.as_str()) {
