@@ -99,6 +99,7 @@ pub mod reference;
 mod resource;
 pub mod resources;
 pub mod severity;
+mod slot;
 pub mod text;
 pub mod validate;
 
