@@ -36,7 +36,6 @@
     clippy::indexing_slicing
 )]
 
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
