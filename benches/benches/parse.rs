@@ -17,7 +17,8 @@
 //!   When the file is absent (a clone without `../shared`) a one-line note goes to stderr and
 //!   that input is skipped. Synthea resource types the model does not type (Claim, Encounter,
 //!   ...) are read as `Resource::Other` (kept verbatim).
-//! - `generated_collection`: a deterministic R4 `collection` Bundle of ~4.5 MB built here
+//! - `generated_collection`: a deterministic R4 `collection` Bundle of ~4.5 MB built by
+//!   `benches/support/generated_bundle.rs` (shared with the `parse_prof` example)
 //!   (a simple LCG, no randomness crate): 1 Patient, 5,000 Observations, 200 Conditions,
 //!   200 MedicationStatements, 50 AllergyIntolerances and 50 Immunizations, every one a
 //!   modelled type.
