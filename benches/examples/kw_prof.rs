@@ -6,7 +6,12 @@
 //! Run: `cargo run --release -p ocean-benches --example kw_prof -- WHAT [N] [FILE]`, WHAT one of
 //! `floor` (serde_json `IgnoredAny`), `bytes` (`extract_with`), `reader` (`extract_reader`),
 //! `utf8` (`std::str::from_utf8` alone).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "../../examples/support/everything_gen.rs"]
 mod everything_gen;

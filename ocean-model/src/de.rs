@@ -171,6 +171,12 @@ impl fmt::Debug for UnknownElements {
 pub(crate) trait ValueSource<'de>: Sized {
     type Error: de::Error;
     fn value<T: DeserializeOwned>(self) -> Result<T, Self::Error>;
+    /// Reads the value with `seed` when this source is the parser itself (so a value can be
+    /// read into an existing slot, see `crate::slot`); gives the source back otherwise.
+    fn with_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<Result<V::Value, Self>, Self::Error>;
 }
 
 pub(crate) struct MapValue<'a, A>(pub(crate) &'a mut A);
@@ -180,6 +186,13 @@ impl<'de, A: MapAccess<'de>> ValueSource<'de> for MapValue<'_, A> {
     #[inline]
     fn value<T: DeserializeOwned>(self) -> Result<T, A::Error> {
         self.0.next_value()
+    }
+    #[inline]
+    fn with_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<Result<V::Value, Self>, A::Error> {
+        self.0.next_value_seed(seed).map(Ok)
     }
 }
 
@@ -200,6 +213,9 @@ impl<'de, E: de::Error> ValueSource<'de> for RawSource<'_, E> {
                 self.raw.get(),
             ))
         })
+    }
+    fn with_seed<V: DeserializeSeed<'de>>(self, _seed: V) -> Result<Result<V::Value, Self>, E> {
+        Ok(Err(self))
     }
 }
 
@@ -350,18 +366,28 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
         write!(f, "a FHIR {} object", T::TYPE_NAME)
     }
     #[inline]
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let _depth = DepthGuard::enter(false)?;
-        let frame = T::IS_RESOURCE.then(crate::lenient::Frame::enter);
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         let mut obj = T::default();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            obj.accept(key, MapValue(&mut map))?;
-        }
-        if let Some(frame) = frame {
-            obj.unknown_mut().set_wrong_types(frame.finish());
-        }
+        fill_object(&mut obj, map)?;
         Ok(obj)
     }
+}
+
+/// Reads the members of a JSON object into `obj` (a default value, or one being read again).
+#[inline]
+pub(crate) fn fill_object<'de, T: Object, A: MapAccess<'de>>(
+    obj: &mut T,
+    mut map: A,
+) -> Result<(), A::Error> {
+    let _depth = DepthGuard::enter(false)?;
+    let frame = T::IS_RESOURCE.then(crate::lenient::Frame::enter);
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        obj.accept(key, MapValue(&mut map))?;
+    }
+    if let Some(frame) = frame {
+        obj.unknown_mut().set_wrong_types(frame.finish());
+    }
+    Ok(())
 }
 
 #[inline]
@@ -395,7 +421,7 @@ pub(crate) fn check_resource_type<'de, S: ValueSource<'de>>(
     }
 }
 
-fn raw_literal<E: de::Error>(text: &str) -> Result<Box<RawValue>, E> {
+pub(crate) fn raw_literal<E: de::Error>(text: &str) -> Result<Box<RawValue>, E> {
     RawValue::from_string(text.to_owned()).map_err(|_| E::custom("internal: raw literal"))
 }
 
@@ -503,7 +529,7 @@ where
 /// A member given twice (invalid JSON for FHIR, but it happens): the last one wins, as in most
 /// JSON readers, so an earlier `null`/`[]` kept in `unknown` is dropped.
 #[inline]
-fn forget_duplicate(unknown: &mut UnknownElements, key: &str) {
+pub(crate) fn forget_duplicate(unknown: &mut UnknownElements, key: &str) {
     if !unknown.is_empty() && unknown.remove(key) {
         // If the earlier value was wrong-typed, it is no longer kept: nor is its path.
         crate::lenient::unrecord(key);

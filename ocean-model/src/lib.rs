@@ -71,9 +71,11 @@
 //! Types are hand-written with declarative macros (no proc-macro crate, so the model builds
 //! fast): no `#[serde(flatten)]`, no internally tagged enums. [`Resource`] dispatches on `resourceType` while reading, so each object is read once.
 //! serde_json keeps its default number handling (no `arbitrary_precision`); decimals keep their
-//! text through `RawValue`. The string-valued primitives ([`Id`], [`Uri`], [`Code`], the dates
-//! and times) hold text of up to 30 bytes in place and a few well-known code-system URIs as
-//! static strings, so most codes, dates and systems are read without an allocation.
+//! text through serde_json's raw values. The string-valued primitives ([`Id`], [`Uri`],
+//! [`Code`], the dates and times) and [`Decimal`] hold text of up to 30 bytes in place and a few
+//! well-known code-system URIs as static strings, so most codes, dates, numbers and systems are
+//! read without an allocation. Objects inside a resource are read in place (into their field,
+//! array item or box), not built aside and moved.
 
 #![forbid(unsafe_code)]
 
@@ -99,6 +101,7 @@ pub mod reference;
 mod resource;
 pub mod resources;
 pub mod severity;
+mod slot;
 pub mod text;
 pub mod validate;
 

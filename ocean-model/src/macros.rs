@@ -12,13 +12,13 @@ macro_rules! fhir_field_type {
 /// Reads one member into a field of the given kind.
 macro_rules! fhir_read {
     (opt, $slot:expr, $key:ident, $src:ident, $unk:expr) => {
-        $crate::de::read_opt(&mut $slot, $key, $src, &mut $unk)
+        $crate::slot::Slot::read_opt(&mut $slot, $key, $src, &mut $unk)
     };
     (boxed, $slot:expr, $key:ident, $src:ident, $unk:expr) => {
-        $crate::de::read_opt(&mut $slot, $key, $src, &mut $unk)
+        $crate::slot::Slot::read_opt(&mut $slot, $key, $src, &mut $unk)
     };
     (vec, $slot:expr, $key:ident, $src:ident, $unk:expr) => {
-        $crate::de::read_vec(&mut $slot, $key, $src, &mut $unk)
+        $crate::slot::Slot::read_vec(&mut $slot, $key, $src, &mut $unk)
     };
     (pvec, $slot:expr, $key:ident, $src:ident, $unk:expr) => {
         $crate::de::read_primitive_vec(&mut $slot, $key, $src, &mut $unk)
@@ -224,6 +224,56 @@ macro_rules! fhir_object {
             }
         }
 
+        impl $crate::slot::Place for $name {
+            type Obj = $name;
+            #[inline]
+            fn obj(&mut self) -> &mut $name {
+                self
+            }
+        }
+
+        impl $crate::slot::Place for Box<$name> {
+            type Obj = $name;
+            #[inline]
+            fn obj(&mut self) -> &mut $name {
+                self
+            }
+        }
+
+        impl $crate::slot::Slot for $name {
+            #[inline]
+            fn read_opt<'de, S: $crate::de::ValueSource<'de>>(
+                slot: &mut Option<Self>,
+                key: ::std::borrow::Cow<'de, str>,
+                src: S,
+                unknown: &mut $crate::UnknownElements,
+            ) -> Result<(), S::Error> {
+                $crate::slot::read_opt_in_place(slot, key, src, unknown)
+            }
+
+            #[inline]
+            fn read_vec<'de, S: $crate::de::ValueSource<'de>>(
+                slot: &mut Vec<Self>,
+                key: ::std::borrow::Cow<'de, str>,
+                src: S,
+                unknown: &mut $crate::UnknownElements,
+            ) -> Result<(), S::Error> {
+                $crate::slot::read_vec_in_place(slot, key, src, unknown)
+            }
+        }
+
+        impl $crate::slot::Slot for Box<$name> {
+            #[inline]
+            fn read_opt<'de, S: $crate::de::ValueSource<'de>>(
+                slot: &mut Option<Self>,
+                key: ::std::borrow::Cow<'de, str>,
+                src: S,
+                unknown: &mut $crate::UnknownElements,
+            ) -> Result<(), S::Error> {
+                $crate::slot::read_opt_in_place(slot, key, src, unknown)
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 $crate::de::serialize_object(self, s)
@@ -374,6 +424,8 @@ macro_rules! code_enum {
                 Ok(Self::from_code(&code))
             }
         }
+
+        impl $crate::slot::Slot for $name {}
     };
 }
 
@@ -443,5 +495,7 @@ macro_rules! string_primitive {
                 d.deserialize_str($crate::compact::CompactVisitor).map(Self)
             }
         }
+
+        impl $crate::slot::Slot for $name {}
     };
 }

@@ -17,8 +17,11 @@ use std::fmt;
 use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+
+use crate::compact::{Compact, CompactVisitor};
 
 string_primitive! {
     /// FHIR `id`: a resource's logical id. The rule (`[A-Za-z0-9\-\.]{1,64}`) is checked by
@@ -171,9 +174,10 @@ impl UnknownCode {
 /// `1e3`), without turning on serde_json's `arbitrary_precision`.
 ///
 /// Serialisation writes the text verbatim through serde_json's raw values, so it is exact with
-/// `serde_json`; other serde formats are not supported for this type.
+/// `serde_json`; other serde formats are not supported for this type. The text is held in place
+/// (up to 30 bytes, any real measurement), so reading a decimal does not allocate.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Decimal(String);
+pub struct Decimal(Compact);
 
 /// A string that is not a JSON number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -185,7 +189,7 @@ impl Decimal {
     /// (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
     pub fn new(text: &str) -> Result<Self, InvalidDecimal> {
         if is_json_number(text) {
-            Ok(Self(text.to_owned()))
+            Ok(Self(Compact::from_str(text)))
         } else {
             Err(InvalidDecimal)
         }
@@ -202,30 +206,30 @@ impl Decimal {
 
     /// The number exactly as written.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     /// The value as a float (`None` if it overflows to infinity).
     pub fn to_f64(&self) -> Option<f64> {
-        self.0.parse::<f64>().ok().filter(|v| v.is_finite())
+        self.as_str().parse::<f64>().ok().filter(|v| v.is_finite())
     }
 }
 
 impl From<i64> for Decimal {
     fn from(v: i64) -> Self {
-        Self(v.to_string())
+        Self(Compact::from_string(v.to_string()))
     }
 }
 
 impl fmt::Debug for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -275,12 +279,39 @@ pub(crate) fn is_json_number(s: &str) -> bool {
     i == b.len()
 }
 
+/// The name under which serde_json hands out the raw text of a value: what
+/// `Box<RawValue>`'s own `Deserialize` asks for (serde_json 1.x, feature `raw_value`), asked
+/// here so that the number text can be read without the `Box` (the text is borrowed from the
+/// input, or owned when reading a `serde_json::Value`). The `decimal_keeps_text` tests fail if
+/// serde_json stops honouring it.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
 impl<'de> Deserialize<'de> for Decimal {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: Box<RawValue> = Deserialize::deserialize(d)?;
-        let text: Box<str> = raw.into();
-        if is_json_number(&text) {
-            Ok(Decimal(text.into()))
+        d.deserialize_newtype_struct(RAW_VALUE_TOKEN, DecimalVisitor)
+    }
+}
+
+/// Reads the raw text serde_json gives for [`RAW_VALUE_TOKEN`]: a one-member map whose key is
+/// the token and whose value is the text.
+struct DecimalVisitor;
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number")
+    }
+    #[inline]
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        if map.next_key::<IgnoredAny>()?.is_none() {
+            return Err(serde::de::Error::custom(
+                "invalid type: expected a decimal number",
+            ));
+        }
+        let text = map.next_value_seed(CompactSeed)?;
+        if is_json_number(text.as_str()) {
+            Ok(Decimal(text))
         } else {
             Err(serde::de::Error::custom(
                 "invalid type: expected a decimal number",
@@ -289,9 +320,20 @@ impl<'de> Deserialize<'de> for Decimal {
     }
 }
 
+/// A string read into a [`Compact`].
+struct CompactSeed;
+
+impl<'de> DeserializeSeed<'de> for CompactSeed {
+    type Value = Compact;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Compact, D::Error> {
+        d.deserialize_str(CompactVisitor)
+    }
+}
+
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let raw = RawValue::from_string(self.0.clone())
+        let raw = RawValue::from_string(self.as_str().to_owned())
             .map_err(|_| serde::ser::Error::custom("decimal text is not a JSON number"))?;
         raw.serialize(s)
     }
@@ -322,6 +364,31 @@ mod tests {
         let d: Decimal = serde_json::from_str("1e3").unwrap();
         assert_eq!(d.to_f64(), Some(1000.0));
         assert!(serde_json::from_str::<Decimal>("\"1.5\"").is_err());
+    }
+
+    #[test]
+    fn decimal_keeps_text_from_every_source() {
+        // Borrowed from text, from bytes, from a reader, and owned from a `serde_json::Value`
+        // (which gives the shortest float text): the raw text reaches `Decimal` each way.
+        for text in ["1.50", "-0.000123", "12345678901234567890.123456789", "1e3"] {
+            let from_str: Decimal = serde_json::from_str(text).unwrap();
+            let from_slice: Decimal = serde_json::from_slice(text.as_bytes()).unwrap();
+            let from_reader: Decimal = serde_json::from_reader(text.as_bytes()).unwrap();
+            for d in [from_str, from_slice, from_reader] {
+                assert_eq!(d.as_str(), text);
+                assert_eq!(serde_json::to_string(&d).unwrap(), text);
+            }
+        }
+        let long = format!("0.{}", "1".repeat(40));
+        let d: Decimal = serde_json::from_str(&long).unwrap();
+        assert_eq!(d.as_str(), long);
+        let v = serde_json::json!({"v": 2.5});
+        let d: Decimal = serde_json::from_value(v["v"].clone()).unwrap();
+        assert_eq!(d.as_str(), "2.5");
+        for bad in ["\"1.5\"", "{}", "[1]", "true", "null"] {
+            let err = serde_json::from_str::<Decimal>(bad).unwrap_err();
+            assert!(err.to_string().starts_with("invalid type"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -1,0 +1,59 @@
+//! A profiling harness for the typed parse (no criterion): builds the generated all-typed
+//! Bundle of `benches/parse.rs`, then parses it N times with one parser and prints the best and
+//! median time. For `valgrind --tool=callgrind` (instruction and `malloc` call counts),
+//! `perf record` and quick A/B runs; the headline figures come from
+//! `cargo bench -p ocean-benches --bench parse -- generated_collection`.
+//!
+//! Run: `cargo run --release -p ocean-benches --example parse_prof -- WHAT [N]`, WHAT one of
+//! `typed` (`ocean_model::json::from_slice::<Bundle>`), `value` (`serde_json::Value`), `floor`
+//! (serde_json `IgnoredAny`). The result of each parse is dropped outside the timed part, as in
+//! the bench. Instructions per parse: run under
+//! `valgrind --tool=callgrind --toggle-collect='*parse_once*'` and divide by N.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../support/generated_bundle.rs"]
+mod generated_bundle;
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ocean_ereferral::model::{self as ocean_model, Bundle};
+
+/// One parse with the parser `what`; the result is returned so that dropping it is not timed.
+#[inline(never)]
+fn parse_once(what: &str, bytes: &[u8]) -> Box<dyn std::any::Any> {
+    match what {
+        "typed" => Box::new(ocean_model::json::from_slice::<Bundle>(black_box(bytes)).unwrap()),
+        "value" => Box::new(serde_json::from_slice::<serde_json::Value>(black_box(bytes)).unwrap()),
+        "floor" => {
+            Box::new(serde_json::from_slice::<serde::de::IgnoredAny>(black_box(bytes)).unwrap())
+        }
+        other => panic!("unknown parser {other}: typed, value or floor"),
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "typed".into());
+    let n: usize = args.next().map_or(10, |s| s.parse().unwrap());
+    let bytes = generated_bundle::generated_bundle();
+    let mut times = Vec::new();
+    for _ in 0..n {
+        let t = Instant::now();
+        let parsed = parse_once(&what, &bytes);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        drop(black_box(parsed));
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{what}: {} bytes, {n} parses, best {:.2} ms, median {:.2} ms",
+        bytes.len(),
+        times[0],
+        times[times.len() / 2]
+    );
+}
