@@ -31,8 +31,12 @@
     clippy::indexing_slicing
 )]
 
+#[path = "../support/estimates.rs"]
+mod estimates;
 #[path = "../../examples/support/everything_gen.rs"]
 mod everything_gen;
+
+use estimates::mean_ns;
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -310,32 +314,6 @@ fn bench_input(c: &mut Criterion, name: &str, bytes: &[u8], rules: &Rules) {
     g.finish();
 }
 
-/// Reads criterion's mean estimate (ns) for one benchmark, if present.
-fn mean_ns(group: &str, function: &str) -> Option<f64> {
-    let dir_name = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if matches!(c, ':' | '/' | '\\' | '?' | '*' | '"' | '<' | '>' | '|') {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect()
-    };
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let path = target
-        .join("criterion")
-        .join(dir_name(group))
-        .join(dir_name(function))
-        .join("new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let v: Value = serde_json::from_str(&text).ok()?;
-    v.pointer("/mean/point_estimate").and_then(Value::as_f64)
-}
-
 fn report(inputs: &[(&str, usize)]) {
     println!("\nkeyword extraction, mean time per Bundle (this run):");
     for &(name, len) in inputs {
@@ -352,6 +330,15 @@ fn report(inputs: &[(&str, usize)]) {
                     t / floor
                 );
             }
+        }
+        if let (Some(ours), Some(reader)) =
+            (mean_ns(name, FUNCTIONS[1]), mean_ns(name, FUNCTIONS[2]))
+        {
+            println!(
+                "    extract / floor = {:.2}x (issue 17: at most 1.0x), reader / extract = {:.2}x (at most 1.2x)",
+                ours / floor,
+                reader / ours
+            );
         }
         if let (Some(ours), Some(walk)) = (mean_ns(name, FUNCTIONS[1]), mean_ns(name, FUNCTIONS[3]))
         {

@@ -50,6 +50,8 @@ const SYNTHEA_REL: &str = "../shared/fixtures/public/smart-generated-sample-data
 /// Entries in the generated Bundle: 1 + 5,000 + 200 + 200 + 50 + 50.
 const GENERATED_ENTRIES: usize = 5_501;
 
+#[path = "../support/estimates.rs"]
+mod estimates;
 #[path = "../support/generated_bundle.rs"]
 mod generated_bundle;
 
@@ -186,4 +188,28 @@ fn main() {
     synthea(&mut c);
     generated(&mut c);
     c.final_summary();
+    report();
+}
+
+/// The same-run ratios, from criterion's mean estimates of this run.
+fn report() {
+    println!("\ntyped parse, mean time per Bundle (this run):");
+    for group in ["synthea_fletcher_hyatt", "generated_collection"] {
+        let mean = |f: &str| estimates::mean_ns(group, f);
+        let (Some(ours), Some(value), Some(floor)) = (
+            mean("ocean_model::Bundle"),
+            mean("serde_json::Value"),
+            mean("serde_json::IgnoredAny"),
+        ) else {
+            continue;
+        };
+        println!(
+            "  {group}: ocean_model::Bundle {:.2} ms, serde_json::Value {:.2} ms, IgnoredAny {:.2} ms; \
+             Value / Bundle = {:.2}x (issue 17: at least 2.0x on generated_collection)",
+            ours / 1e6,
+            value / 1e6,
+            floor / 1e6,
+            value / ours
+        );
+    }
 }
