@@ -309,7 +309,9 @@ mod tests {
         let start = if line <= 1 {
             0
         } else {
-            memchr::memchr_iter(b'\n', b).nth(line - 2).map_or(b.len(), |n| n + 1)
+            memchr::memchr_iter(b'\n', b)
+                .nth(line - 2)
+                .map_or(b.len(), |n| n + 1)
         };
         (start + column).saturating_sub(1)
     }

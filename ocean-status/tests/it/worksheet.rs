@@ -68,7 +68,10 @@ fn bad_configurations_name_the_key() {
         ),
         (r#"{"folders": {}}"#, "(root): missing member `statuses`"),
         ("", "the JSON text ends too early"),
-        ("{\"statuses\": {\"accepted\": ", "the JSON text ends too early"),
+        (
+            "{\"statuses\": {\"accepted\": ",
+            "the JSON text ends too early",
+        ),
     ];
     for (json, expected) in cases {
         let err = Worksheet::from_json(json).unwrap_err();
