@@ -10,8 +10,8 @@
     clippy::indexing_slicing
 )]
 
+use ocean_test_support::browser::{browser_or_skip, headless};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::common::*;
 
@@ -52,44 +52,6 @@ const LATEST_SUFFIXES: [&str; 18] = [
     "k",
     "co2",
 ];
-
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            let out = Command::new("which").arg(name).output().ok()?;
-            out.status
-                .success()
-                .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-        })
-}
-
-fn headless(browser: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-        ])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Chromium, or `None` outside CI when it is not installed (CI must have it).
-fn browser_or_skip() -> Option<PathBuf> {
-    let b = chromium();
-    if b.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI installs chromium (.ci/run); it is missing"
-        );
-        eprintln!("chromium not installed: skipped outside CI");
-    }
-    b
-}
 
 /// A fresh path under the target directory, removed when dropped.
 struct OutFile(PathBuf);
@@ -284,7 +246,7 @@ fn input_text_is_escaped() {
     let Some(browser) = browser_or_skip() else {
         return;
     };
-    let dom = headless(&browser, &["--dump-dom", &out.url()]);
+    let dom = headless(&browser, &["--dump-dom", &out.url()]).unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("id=\"demo-name\""), "{dom}");
     // Chromium parsed the planted text as text: no script or img element in the DOM.
@@ -302,13 +264,13 @@ fn the_page_renders_every_section_in_chromium() {
     };
     let sample = OutFile::new("sample-dom.html");
     write_page(&sample, &[Path::new(SAMPLE)]);
-    let dom = headless(&browser, &["--dump-dom", &sample.url()]);
+    let dom = headless(&browser, &["--dump-dom", &sample.url()]).unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert_sample_rows(&dom);
 
     let synthea = OutFile::new("synthea-dom.html");
     write_page(&synthea, &[Path::new(SYNTHEA)]);
-    let dom = headless(&browser, &["--dump-dom", &synthea.url()]);
+    let dom = headless(&browser, &["--dump-dom", &synthea.url()]).unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert_every_row(&dom);
     assert!(element(&dom, "demographics").contains("Kreiger"));
@@ -322,7 +284,8 @@ fn the_page_renders_every_section_in_chromium() {
             "--window-size=1200,1600",
             &sample.url(),
         ],
-    );
+    )
+    .unwrap();
     assert!(
         shot.0.exists(),
         "screenshot: {}",

@@ -1,42 +1,12 @@
 //! The HTML report of a real run (correct stub POS and SMART server) in a real headless
 //! Chromium: every row renders. The screenshot goes to
 //! `docs/ocean-sim-report.png` when `OCEAN_SIM_SCREENSHOT=1`.
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            let out = Command::new("which").arg(name).output().ok()?;
-            out.status
-                .success()
-                .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-        })
-}
-
-fn headless(browser: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-        ])
-        .args(args)
-        .output()
-        .unwrap()
-}
+use ocean_test_support::browser::{browser_or_skip, headless};
+use std::path::Path;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_html_report_renders_every_row_in_chromium() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI installs chromium (.ci/run); it is missing"
-        );
-        eprintln!("chromium not installed: skipped outside CI");
+    let Some(browser) = browser_or_skip() else {
         return;
     };
     // A real run: a correct stub POS and SMART server, every scenario.
@@ -51,7 +21,7 @@ async fn the_html_report_renders_every_row_in_chromium() {
     let page = dir.join("report.html");
     std::fs::write(&page, ocean_sim::report::to_html(&report)).unwrap();
     let url = format!("file://{}", page.display());
-    let dom = headless(&browser, &["--dump-dom", &url]);
+    let dom = headless(&browser, &["--dump-dom", &url]).unwrap();
     let dom = String::from_utf8_lossy(&dom.stdout);
     let rendered = dom.matches("<tr class=").count();
     assert_eq!(
@@ -70,7 +40,8 @@ async fn the_html_report_renders_every_row_in_chromium() {
             "--window-size=1400,1650",
             &url,
         ],
-    );
+    )
+    .unwrap();
     assert!(
         shot.exists(),
         "screenshot: {}",
