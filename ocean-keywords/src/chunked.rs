@@ -461,8 +461,14 @@ fn in_buffer<K: Sink + ?Sized, R: Read>(
     let max = sink.max_entry_bytes();
     loop {
         let text = sc.r.text();
-        // An item longer than the limit runs out of bytes here, and the copy reports it.
-        let text = text.get(..max).unwrap_or(text);
+        // An item longer than the limit runs out of bytes here, and the copy reports it (the
+        // cut is at a character boundary at most `max` bytes in, so never past the limit).
+        let cut_at = (0..=max.min(text.len()))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let limited = cut_at < text.len();
+        let text = text.get(..cut_at).unwrap_or_default();
         if let Ok(end) = fast::entry(text, 0, sink, index) {
             let read = text.as_bytes().get(..end).unwrap_or_default();
             Scanner::<ReadBuf<R>>::advance_over(&mut sc.line, &mut sc.col, read);
@@ -471,7 +477,7 @@ fn in_buffer<K: Sink + ?Sized, R: Read>(
         }
         // Cut off by the end of the checked text (the only case worth more bytes)?
         let cut = matches!(skip::value(text.as_bytes(), 0), Err(skip::Stop::End));
-        if !cut || text.len() >= max || sc.r.bad() || sc.r.at_eof() || sc.r.full() {
+        if !cut || limited || sc.r.bad() || sc.r.at_eof() || sc.r.full() {
             return Ok(false);
         }
         match sc.r.top_up() {

@@ -355,6 +355,31 @@ mod tests {
     }
 
     #[test]
+    fn the_entry_limit_holds_when_it_falls_inside_a_character() {
+        // An entry of 2-byte characters: every odd limit falls inside one.
+        let note = "\u{e9}".repeat(200);
+        let page = format!(
+            r#"{{"resourceType":"Bundle","entry":[{{"resource":{{"resourceType":"Condition","note":[{{"text":"{note}"}}]}}}}]}}"#
+        );
+        let start = page.find(r#"{"resource""#).unwrap_or(0);
+        let entry_len = page.len() - start - 2;
+        // Inside the first, a middle and the last é of the note.
+        let note_at = page.find('\u{e9}').unwrap_or(0) - start;
+        for limit in [note_at + 1, note_at + 201, note_at + 399, entry_len - 1] {
+            let rules = Rules::default().with_max_entry_bytes(limit);
+            for block in [64, 1 << 20] {
+                let e = extract_reader_with_block(page.as_bytes(), &rules, block).unwrap_err();
+                assert!(
+                    matches!(e.kind, ExtractErrorKind::TooLarge { entry: Some(0), .. }),
+                    "limit {limit}, block {block}: {e:?}"
+                );
+            }
+        }
+        let rules = Rules::default().with_max_entry_bytes(entry_len);
+        assert!(extract_reader_with_block(page.as_bytes(), &rules, 1 << 20).is_ok());
+    }
+
+    #[test]
     fn every_block_size_reads_the_unchanged_page() {
         let whole = fast(PAGE.as_bytes());
         for block in 4..PAGE.len() + 8 {
