@@ -5,7 +5,8 @@
 //!
 //! Run: `cargo run --release -p ocean-benches --example kw_prof -- WHAT [N] [FILE]`, WHAT one of
 //! `floor` (serde_json `IgnoredAny`), `bytes` (`extract_with`), `reader` (`extract_reader`),
-//! `utf8` (`std::str::from_utf8` alone).
+//! `utf8` (`std::str::from_utf8` alone); several, comma-separated, run interleaved and are
+//! compared with the first.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -30,33 +31,47 @@ fn main() {
         None => everything_gen::generate(110_000_000),
     };
     let rules = Rules::default().with_now(time::macros::datetime!(2200-01-01 0:00 UTC));
-    let mut times = Vec::new();
+    // Several functions (comma-separated) run interleaved, round by round, so that a noisy
+    // machine slows them alike; the best times are compared.
+    let whats: Vec<&str> = what.split(',').collect();
+    let mut times = vec![Vec::new(); whats.len()];
     for _ in 0..n {
-        let t = Instant::now();
-        match what.as_str() {
-            "floor" => {
-                black_box(serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap());
-            }
-            "bytes" => {
-                black_box(keywords::extract_with(&bytes, &rules).unwrap());
-            }
-            "reader" => {
-                black_box(keywords::extract_reader(&bytes[..], &rules).unwrap());
-            }
-            "utf8" => {
-                black_box(std::str::from_utf8(&bytes).unwrap());
-            }
-            other => panic!("unknown {other}"),
+        for (w, times) in whats.iter().zip(&mut times) {
+            let t = Instant::now();
+            run(w, &bytes, &rules);
+            times.push(t.elapsed().as_secs_f64() * 1e3);
         }
-        times.push(t.elapsed().as_secs_f64() * 1e3);
     }
-    times.sort_by(f64::total_cmp);
     let mb = bytes.len() as f64 / 1e6;
-    println!(
-        "{what}: {} bytes, best {:.2} ms ({:.0} MB/s), median {:.2} ms",
-        bytes.len(),
-        times[0],
-        mb / times[0] * 1e3,
-        times[times.len() / 2]
-    );
+    let mut first = None;
+    for (w, times) in whats.iter().zip(&mut times) {
+        times.sort_by(f64::total_cmp);
+        let best = times[0];
+        let base = *first.get_or_insert(best);
+        println!(
+            "{w}: {} bytes, best {best:.2} ms ({:.0} MB/s), median {:.2} ms, {:.2}x the first",
+            bytes.len(),
+            mb / best * 1e3,
+            times[times.len() / 2],
+            best / base,
+        );
+    }
+}
+
+fn run(what: &str, bytes: &[u8], rules: &Rules) {
+    match what {
+        "floor" => {
+            black_box(serde_json::from_slice::<serde::de::IgnoredAny>(bytes).unwrap());
+        }
+        "bytes" => {
+            black_box(keywords::extract_with(bytes, rules).unwrap());
+        }
+        "reader" => {
+            black_box(keywords::extract_reader(bytes, rules).unwrap());
+        }
+        "utf8" => {
+            black_box(std::str::from_utf8(bytes).unwrap());
+        }
+        other => panic!("unknown {other}"),
+    }
 }

@@ -133,37 +133,19 @@ fn resource<'de>(text: &'de str, i: usize, ctx: Ctx<'_>) -> Result<(Parsed<'de>,
         }
     }
     // Read by the visitors, which check every byte. They read on from here, and where they
-    // stopped comes back as the position of the first byte after the resource (the one `end`
-    // refuses; the error's column counts bytes): no second pass over the resource.
+    // stopped (the byte after the resource's last) is the offset serde_json's reader stands at:
+    // no second pass over the resource, not even to count lines for an error position.
     let rest = text.get(i..).ok_or(Fail::Scan)?;
     let mut de = serde_json::Deserializer::from_str(rest);
     let p = (ResourceSeed { ctx })
         .deserialize(&mut de)
         .map_err(|_| Fail::Serde)?;
-    let Err(e) = de.end() else {
+    let end = de.into_iter::<serde::de::IgnoredAny>().byte_offset();
+    if end >= rest.len() {
         // Nothing after the resource: the text is cut off.
         return Err(Fail::Scan);
-    };
-    Ok((p, i + offset_of(rest.as_bytes(), e.line(), e.column())?))
-}
-
-/// The byte offset in `b` of a serde_json error position (1-based line; 1-based column in bytes).
-fn offset_of(b: &[u8], line: usize, column: usize) -> Result<usize, Fail> {
-    let start = match line {
-        0 => return Err(Fail::Scan),
-        1 => 0,
-        _ => {
-            memchr::memchr_iter(b'\n', b)
-                .nth(line - 2)
-                .ok_or(Fail::Scan)?
-                + 1
-        }
-    };
-    let at = (start + column).checked_sub(1).ok_or(Fail::Scan)?;
-    if at >= b.len() {
-        return Err(Fail::Scan);
     }
-    Ok(at)
+    Ok((p, i + end))
 }
 
 /// Reads one `Bundle.entry` item starting at `start` of `text` (no whitespace before it) and hands

@@ -18,17 +18,30 @@ pub(crate) enum Stop {
     End,
 }
 
-/// The index of the first byte at or after `i` that is not JSON whitespace (or `b.len()`). Runs
-/// of indentation after a newline are skipped eight bytes at a time.
-#[inline]
-pub(crate) fn ws(b: &[u8], mut i: usize) -> usize {
+/// The index of the first byte at or after `i` that is not JSON whitespace (or `b.len()`).
+/// Inlined for its common case, no whitespace at all (one predictable comparison); runs are
+/// skipped by [`ws_run`].
+#[inline(always)]
+pub(crate) fn ws(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(&c) if c > b' ' => i,
+        None => i,
+        Some(_) => ws_run(b, i),
+    }
+}
+
+/// [`ws`] from a byte that may be whitespace: runs of spaces (indentation after a newline, a
+/// space after a colon) are skipped eight bytes at a time.
+#[inline(never)]
+fn ws_run(b: &[u8], mut i: usize) -> usize {
     loop {
         match b.get(i) {
-            Some(b' ' | b'\r' | b'\t') => i += 1,
-            Some(b'\n') => {
+            Some(b' ' | b'\n' | b'\r' | b'\t') => {
                 i += 1;
                 while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-                    if *w != [b' '; 8] {
+                    let other = u64::from_le_bytes(*w) ^ (ONES * u64::from(b' '));
+                    if other != 0 {
+                        i += (other.trailing_zeros() / 8) as usize;
                         break;
                     }
                     i += 8;
@@ -406,6 +419,32 @@ mod tests {
         assert_eq!(v, Ok(600));
         let bad = format!("{}{}}}", "[".repeat(200), "]".repeat(199));
         assert_eq!(value(bad.as_bytes(), 0).map(|v| v.end), Err(Stop::Invalid));
+    }
+
+    /// The whitespace skipper agrees with the plain definition at every start.
+    #[test]
+    fn ws_skips_exactly_json_whitespace() {
+        let naive = |b: &[u8], mut i: usize| {
+            while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(i) {
+                i += 1;
+            }
+            i
+        };
+        let cases: &[&[u8]] = &[
+            b"",
+            b" ",
+            b"x",
+            b"  \n          \t\r  x",
+            b"\n                \n        ",
+            b"\n       \x0b  x",
+            b"\n        \x0c       x",
+            b"\n         \n\t        \r    y",
+        ];
+        for c in cases {
+            for i in 0..=c.len() {
+                assert_eq!(ws(c, i), naive(c, i), "{c:?} at {i}");
+            }
+        }
     }
 
     const VALID: &str = r#"{"resourceType":"Claim","a":[1,-2.5e+3,0,true,false,null,"x\"\\\u00e9\n"],
