@@ -6,7 +6,7 @@
 //! Run: `cargo run --release -p ocean-benches --example kw_prof -- WHAT [N] [FILE]`, WHAT one of
 //! `floor` (serde_json `IgnoredAny`), `bytes` (`extract_with`), `reader` (`extract_reader`),
 //! `utf8` (`std::str::from_utf8` alone); several, comma-separated, run interleaved and are
-//! compared with the first.
+//! compared with the first; `dump` writes the input to stdout.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -30,6 +30,11 @@ fn main() {
         Some(path) => std::fs::read(path).unwrap(),
         None => everything_gen::generate(110_000_000),
     };
+    if what == "dump" {
+        // The generated Bundle on stdout, for profiling runs that should not include building it.
+        std::io::Write::write_all(&mut std::io::stdout(), &bytes).unwrap();
+        return;
+    }
     let rules = Rules::default().with_now(time::macros::datetime!(2200-01-01 0:00 UTC));
     // Several functions (comma-separated) run interleaved, round by round, so that a noisy
     // machine slows them alike; the best times are compared.
