@@ -1,8 +1,9 @@
 //! The fast path over `Bundle.entry`: the top level and each entry's members are found with the
 //! skipping scanner ([`super::skip`]); a resource whose `resourceType` (its first member, as every
-//! FHIR server writes it) names a type Ocean does not read is skipped at scanner speed, and every
-//! other resource is read in place by the serde visitors, which check every byte of it and say
-//! where it ends. The input is text (a whole page, or the reader's block), already checked as
+//! FHIR server writes it) names a type Ocean does not read is skipped at scanner speed; an
+//! Observation is read member by member, its unread members skipped by the scanner and the others
+//! (and plain strings, borrowed) read by the serde path's own member seed; every other resource is
+//! read in place by the serde visitors, which check every byte of it and say where it ends. The input is text (a whole page, or the reader's block), already checked as
 //! UTF-8.
 //!
 //! Nothing here reports an error: on any doubt ([`Fail`]) the callers read the same bytes the
@@ -11,9 +12,10 @@
 
 use super::bundle::{EntriesSeed, EntrySeed};
 use super::lenient::{OptStr, non_empty};
+use super::observation::{FieldSeed, obs_field};
 use super::resource::ResourceSeed;
 use super::skip::{self, Stop, ws};
-use crate::record::{Parsed, S};
+use crate::record::{ObsRecord, Parsed, S};
 use crate::sink::{Ctx, Sink};
 use serde::de::DeserializeSeed;
 use std::borrow::Cow;
@@ -102,9 +104,13 @@ fn unread(resource_type: &str) -> Option<Parsed<'static>> {
     })
 }
 
-/// The `resourceType` of a (well-formed) object at `i` when it is the first member, spelled
-/// without escapes.
+/// The `resourceType` of the object at `i` when it is the first member, spelled without escapes
+/// (`None` when `i` is not the start of an object, or it has no such first member). Only those
+/// bytes are checked.
 fn first_type(b: &[u8], i: usize) -> Option<&[u8]> {
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
     let rest = b.get(ws(b, i + 1)..)?.strip_prefix(b"\"resourceType\"")?;
     let rest = rest.get(ws(rest, 0)..)?.strip_prefix(b":")?;
     let rest = rest.get(ws(rest, 0)..)?.strip_prefix(b"\"")?;
@@ -124,6 +130,10 @@ fn first_type(b: &[u8], i: usize) -> Option<&[u8]> {
 fn resource<'de>(text: &'de str, i: usize, ctx: Ctx<'_>) -> Result<(Parsed<'de>, usize), Fail> {
     let b = text.as_bytes();
     if let Some(t) = first_type(b, i) {
+        if t == b"Observation" {
+            let (rec, end) = observation(text, i, ctx)?;
+            return Ok((Parsed::Observation(rec), end));
+        }
         if let Some(p) = std::str::from_utf8(t).ok().and_then(unread) {
             // Checked by the scanner, never parsed.
             let s = skip::value(b, i)?;
@@ -146,6 +156,67 @@ fn resource<'de>(text: &'de str, i: usize, ctx: Ctx<'_>) -> Result<(Parsed<'de>,
         return Err(Fail::Scan);
     }
     Ok((p, i + end))
+}
+
+/// Reads the Observation object at `i` (its first member `resourceType`, checked by the caller)
+/// member by member: members the record does not read are skipped by the scanner, the others are
+/// read where they stand by the serde path's own [`FieldSeed`], so the record is the one the
+/// serde walk builds. Returns it and the index after the object.
+///
+/// A member fails here exactly when it fails in the serde walk: the seeds read a bounded number
+/// of levels into a member (well under serde_json's nesting limit, counted from the Bundle) and
+/// skip deeper values without counting, and skipping is the scanner's check.
+fn observation<'de>(
+    text: &'de str,
+    i: usize,
+    ctx: Ctx<'_>,
+) -> Result<(ObsRecord<'de>, usize), Fail> {
+    let b = text.as_bytes();
+    let mut rec = ObsRecord::default();
+    let mut i = ws(b, i + 1);
+    loop {
+        let (k, v) = member(text, i)?;
+        let field = obs_field(&k);
+        i = if field.mark_if_skipped(&mut rec) {
+            skip::value(b, v)?.end
+        } else if let Some(end) = plain_string(text, v, |s| field.put_str(&mut rec, Some(s)))? {
+            end
+        } else {
+            let rest = text.get(v..).ok_or(Fail::Scan)?;
+            let mut de = serde_json::Deserializer::from_str(rest);
+            (FieldSeed {
+                field,
+                rec: &mut rec,
+                ctx,
+            })
+            .deserialize(&mut de)
+            .map_err(|_| Fail::Serde)?;
+            v + de.into_iter::<serde::de::IgnoredAny>().byte_offset()
+        };
+        if !next_member(b, &mut i)? {
+            return Ok((rec, i));
+        }
+    }
+}
+
+/// A string without escapes at `v`, handed to `put` as borrowed text (what serde_json gives for
+/// it); `Some(index after it)` when `put` took it. `None` (nothing read) for any other value, or
+/// a string with an escape: the caller reads it the serde way.
+fn plain_string<'de>(
+    text: &'de str,
+    v: usize,
+    put: impl FnOnce(S<'de>) -> bool,
+) -> Result<Option<usize>, Fail> {
+    let b = text.as_bytes();
+    if at(b, v)? != b'"' {
+        return Ok(None);
+    }
+    let (end, escaped) = skip::string_escaped(b, v + 1)?;
+    if escaped {
+        return Ok(None);
+    }
+    let s = sub(text, v + 1, end - 1)?;
+    Ok(put(Cow::Borrowed(s)).then_some(end))
 }
 
 /// Reads one `Bundle.entry` item starting at `start` of `text` (no whitespace before it) and hands

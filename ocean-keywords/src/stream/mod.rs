@@ -10,7 +10,8 @@
 //!   when it gives up (malformed input), the serde walk over the whole page reports the error.
 //! * Observations, the bulk of a long chart, are read field by field into
 //!   [`crate::record::ObsRecord`], which borrows strings from the input when it can and keeps only
-//!   the members the rules use.
+//!   the members the rules use. One seed reads a member for both walks: `fast` finds the members
+//!   with the scanner (and skips the unread ones with it), the serde walk with `MapAccess`.
 //! * The other types Ocean reads (Patient, AllergyIntolerance, Condition, Immunization,
 //!   MedicationStatement, Medication, DocumentReference) are few; their members are captured as raw
 //!   JSON and parsed with `ocean_model`, so an invalid one is reported and skipped without

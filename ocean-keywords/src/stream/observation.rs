@@ -7,7 +7,9 @@ use crate::code_index::CodeIndex;
 use crate::loinc::{DIASTOLIC, SYSTOLIC};
 use crate::record::{BpComponent, ConceptParts, Hit, Hits, ObsRecord, Qty, S, SystemClass};
 use crate::sink::Ctx;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use std::fmt;
 
 /// `Observation.code`: collects the codings whose code is in the index.
@@ -232,7 +234,9 @@ impl<'de> de::Deserialize<'de> for PeriodStart<'de> {
     }
 }
 
-enum ObsField {
+/// An Observation member, as far as the record cares.
+#[derive(Clone, Copy)]
+pub(super) enum ObsField {
     Status,
     Code,
     EffectiveDateTime,
@@ -249,7 +253,35 @@ enum ObsField {
     Other,
 }
 
-fn obs_field(k: &str) -> ObsField {
+impl ObsField {
+    /// For a member read as a string (lenient: any other JSON type is `None`): stores it in
+    /// `rec` and returns `true`; `false` (nothing stored) for the other members.
+    pub(super) fn put_str<'de>(self, rec: &mut ObsRecord<'de>, s: Option<S<'de>>) -> bool {
+        match self {
+            ObsField::Status => rec.status = non_empty(s),
+            ObsField::EffectiveDateTime => rec.effective_date_time = non_empty(s),
+            ObsField::EffectiveInstant => rec.effective_instant = non_empty(s),
+            ObsField::Issued => rec.issued = non_empty(s),
+            ObsField::ValueString => rec.value_string = s,
+            _ => return false,
+        }
+        true
+    }
+
+    /// For a member whose value is only skipped: notes what its presence says in `rec` and
+    /// returns `true`.
+    pub(super) fn mark_if_skipped(self, rec: &mut ObsRecord<'_>) -> bool {
+        match self {
+            ObsField::ValueOther => rec.other_value = true,
+            ObsField::DataAbsentReason => rec.data_absent = true,
+            ObsField::Other => {}
+            _ => return false,
+        }
+        true
+    }
+}
+
+pub(super) fn obs_field(k: &str) -> ObsField {
     match k {
         "status" => ObsField::Status,
         "code" => ObsField::Code,
@@ -273,58 +305,71 @@ fn obs_field(k: &str) -> ObsField {
     }
 }
 
+/// One member's value, read into the record: the only reading of an Observation member, used by
+/// the serde walk ([`read_observation`]) and by the fast path, which reads each member from its
+/// own place in the text (and skips the [`ObsField::mark_if_skipped`] ones with the scanner).
+pub(super) struct FieldSeed<'r, 'de, 'i> {
+    pub(super) field: ObsField,
+    pub(super) rec: &'r mut ObsRecord<'de>,
+    pub(super) ctx: Ctx<'i>,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_, 'de, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let FieldSeed { field, rec, ctx } = self;
+        let borrow = ctx.borrow;
+        match field {
+            ObsField::Status
+            | ObsField::EffectiveDateTime
+            | ObsField::EffectiveInstant
+            | ObsField::Issued
+            | ObsField::ValueString => {
+                field.put_str(rec, OptStr::deserialize(d)?.0);
+            }
+            ObsField::Code => CodeSeed {
+                index: ctx.index,
+                hits: &mut rec.hits,
+            }
+            .deserialize(d)?,
+            ObsField::EffectivePeriod => {
+                rec.effective_period_start = non_empty(PeriodStart::deserialize(d)?.0);
+            }
+            ObsField::ValueQuantity => {
+                rec.value_quantity = Some(QtySeed { borrow }.deserialize(d)?);
+            }
+            ObsField::ValueCodeableConcept => {
+                rec.value_concept = Some(ConceptParts::deserialize(d)?);
+            }
+            ObsField::ValueInteger => {
+                rec.value_integer = NumSeed { borrow }
+                    .deserialize(d)?
+                    .filter(|r| !r.get().contains(['.', 'e', 'E']));
+            }
+            ObsField::Component => {
+                rec.components = ComponentsSeed { borrow }.deserialize(d)?;
+            }
+            ObsField::ValueOther | ObsField::DataAbsentReason | ObsField::Other => {
+                IgnoredAny::deserialize(d)?;
+                field.mark_if_skipped(rec);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Reads the rest of an Observation (after `resourceType`).
 pub(crate) fn read_observation<'de, A: MapAccess<'de>>(
     mut map: A,
     ctx: Ctx<'_>,
 ) -> Result<ObsRecord<'de>, A::Error> {
-    let index = ctx.index;
-    let borrow = ctx.borrow;
     let mut rec = ObsRecord::default();
-    while let Some(k) = map.next_key_seed(KeySeed(obs_field))? {
-        match k {
-            ObsField::Status => rec.status = non_empty(map.next_value::<OptStr>()?.0),
-            ObsField::Code => map.next_value_seed(CodeSeed {
-                index,
-                hits: &mut rec.hits,
-            })?,
-            ObsField::EffectiveDateTime => {
-                rec.effective_date_time = non_empty(map.next_value::<OptStr>()?.0);
-            }
-            ObsField::EffectivePeriod => {
-                rec.effective_period_start = non_empty(map.next_value::<PeriodStart>()?.0);
-            }
-            ObsField::EffectiveInstant => {
-                rec.effective_instant = non_empty(map.next_value::<OptStr>()?.0);
-            }
-            ObsField::Issued => rec.issued = non_empty(map.next_value::<OptStr>()?.0),
-            ObsField::ValueQuantity => {
-                rec.value_quantity = Some(map.next_value_seed(QtySeed { borrow })?);
-            }
-            ObsField::ValueString => rec.value_string = map.next_value::<OptStr>()?.0,
-            ObsField::ValueCodeableConcept => {
-                rec.value_concept = Some(map.next_value::<ConceptParts>()?);
-            }
-            ObsField::ValueInteger => {
-                rec.value_integer = map
-                    .next_value_seed(NumSeed { borrow })?
-                    .filter(|r| !r.get().contains(['.', 'e', 'E']));
-            }
-            ObsField::ValueOther => {
-                map.next_value::<IgnoredAny>()?;
-                rec.other_value = true;
-            }
-            ObsField::Component => {
-                rec.components = map.next_value_seed(ComponentsSeed { borrow })?;
-            }
-            ObsField::DataAbsentReason => {
-                map.next_value::<IgnoredAny>()?;
-                rec.data_absent = true;
-            }
-            ObsField::Other => {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
+    while let Some(field) = map.next_key_seed(KeySeed(obs_field))? {
+        map.next_value_seed(FieldSeed {
+            field,
+            rec: &mut rec,
+            ctx,
+        })?;
     }
     Ok(rec)
 }

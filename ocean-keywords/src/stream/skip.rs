@@ -73,6 +73,14 @@ pub(crate) fn string(b: &[u8], i: usize) -> Result<usize, Stop> {
     string_esc(b, i, &mut false)
 }
 
+/// As [`string`], also saying whether the string has an escape.
+#[inline]
+pub(crate) fn string_escaped(b: &[u8], i: usize) -> Result<(usize, bool), Stop> {
+    let mut escaped = false;
+    let end = string_esc(b, i, &mut escaped)?;
+    Ok((end, escaped))
+}
+
 /// As [`string`], setting `escaped` when the string has an escape. Inlined: it is the hot loop
 /// of every caller (a call per string cost about a tenth of the scan).
 #[inline(always)]
