@@ -23,7 +23,10 @@ impl<'r> Engine<'r> {
     /// An Observation's record: considered for each row one of its codes feeds (LOINC or no
     /// system); near-miss codes and codes under another system are reported.
     pub(super) fn observation(&mut self, rec: &ObsRecord<'_>, loc: LocRef<'_>) {
-        let mut matched_rows: Vec<usize> = Vec::new();
+        // The rows this Observation fed, in a buffer kept across Observations (no allocation
+        // per Observation).
+        let mut matched_rows = std::mem::take(&mut self.matched_rows);
+        matched_rows.clear();
         for hit in rec.hits.iter() {
             let Target::Latest(i) = hit.target else {
                 continue;
@@ -87,6 +90,7 @@ impl<'r> Engine<'r> {
                 acc.row = Some(row);
             }
         }
+        self.matched_rows = matched_rows;
     }
 
     /// Row `i` of the rules.
@@ -178,14 +182,28 @@ impl<'r> Engine<'r> {
             return;
         }
         if let Some(slot) = self.latest.get_mut(i) {
-            // Later instant wins; on an exact tie the first in Bundle order stays.
-            if slot.as_ref().is_none_or(|c| instant > c.instant) {
-                *slot = Some(Candidate {
-                    instant,
-                    value: value.text(),
-                    date: ocean_model::DateTime::date_part_of(text).to_owned(),
-                    key: loc.key(),
-                });
+            // Later instant wins; on an exact tie the first in Bundle order stays. A chart in
+            // date order replaces the candidate at every Observation: its strings are reused.
+            let date = ocean_model::DateTime::date_part_of(text);
+            match slot {
+                Some(c) if instant > c.instant => {
+                    c.instant = instant;
+                    value.write_text(&mut c.value);
+                    c.date.clear();
+                    c.date.push_str(date);
+                    c.key = loc.key();
+                }
+                Some(_) => {}
+                None => {
+                    let mut text = String::new();
+                    value.write_text(&mut text);
+                    *slot = Some(Candidate {
+                        instant,
+                        value: text,
+                        date: date.to_owned(),
+                        key: loc.key(),
+                    });
+                }
             }
         }
     }
@@ -254,21 +272,24 @@ enum ValueSource<'a> {
 }
 
 impl ValueSource<'_> {
-    fn text(&self) -> String {
+    /// The value as Ocean shows it, written over `out` (cleared first).
+    fn write_text(&self, out: &mut String) {
+        out.clear();
         match self {
             ValueSource::BloodPressure(sys, dia) => {
                 let (Some(s), Some(d)) = (&sys.value, &dia.value) else {
-                    return String::new();
+                    return;
                 };
-                let mut out = format!("{}/{}", s.get(), d.get());
+                out.push_str(s.get());
+                out.push('/');
+                out.push_str(d.get());
                 if let Some(u) = sys.unit.as_deref().or(sys.code.as_deref()) {
                     out.push(' ');
                     out.push_str(u);
                 }
-                out
             }
-            ValueSource::Quantity(q) => quantity_text(q).unwrap_or_default(),
-            ValueSource::Text(t) | ValueSource::Integer(t) => (*t).to_owned(),
+            ValueSource::Quantity(q) => write_quantity(q, out),
+            ValueSource::Text(t) | ValueSource::Integer(t) => out.push_str(t),
         }
     }
 
@@ -349,9 +370,12 @@ fn value_source<'a>(
     })
 }
 
-fn quantity_text(q: &Qty<'_>) -> Option<String> {
-    let v = q.value.as_ref()?;
-    let mut out = String::new();
+/// A Quantity with a value as Ocean shows it (comparator, number, unit or code), appended to
+/// `out`; nothing without a value.
+fn write_quantity(q: &Qty<'_>, out: &mut String) {
+    let Some(v) = q.value.as_ref() else {
+        return;
+    };
     if let Some(c) = q.comparator.as_deref() {
         out.push_str(c.trim());
     }
@@ -360,5 +384,4 @@ fn quantity_text(q: &Qty<'_>) -> Option<String> {
         out.push(' ');
         out.push_str(u);
     }
-    Some(out)
 }

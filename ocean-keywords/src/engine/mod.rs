@@ -38,6 +38,8 @@ pub(crate) struct Engine<'r> {
     page: usize,
     next_entry: usize,
     latest: Vec<Option<Candidate>>,
+    /// Scratch for `observation`: the rows one Observation fed.
+    matched_rows: Vec<usize>,
     lists: [ListState; 4],
     list_keys: [Vec<(usize, usize)>; 4],
     rx: Vec<PendingRx>,
@@ -71,6 +73,7 @@ impl<'r> Engine<'r> {
             page: 0,
             next_entry: 0,
             latest: rules.latest_rules().iter().map(|_| None).collect(),
+            matched_rows: Vec::new(),
             lists: Default::default(),
             list_keys: Default::default(),
             rx: Vec::new(),

@@ -46,12 +46,12 @@ fn sub(text: &str, from: usize, to: usize) -> Result<&str, Fail> {
 
 /// A member name whose quotes are at `start` and `end - 1`, decoded by serde_json when it has an
 /// escape (so an escape serde_json refuses in a name is refused here too).
-fn key(text: &str, start: usize, end: usize) -> Result<Cow<'_, str>, Fail> {
+fn key(text: &str, start: usize, end: usize, escaped: bool) -> Result<Cow<'_, str>, Fail> {
     let quoted = sub(text, start, end)?;
     let inner = quoted
         .get(1..quoted.len().saturating_sub(1))
         .unwrap_or_default();
-    if inner.contains('\\') {
+    if escaped {
         serde_json::from_str::<String>(quoted)
             .map(Cow::Owned)
             .map_err(|_| Fail::Serde)
@@ -66,8 +66,8 @@ fn member(text: &str, i: usize) -> Result<(Cow<'_, str>, usize), Fail> {
     if at(b, i)? != b'"' {
         return Err(Stop::Invalid.into());
     }
-    let end = skip::string(b, i + 1)?;
-    let k = key(text, i, end)?;
+    let (end, escaped) = skip::string_escaped(b, i + 1)?;
+    let k = key(text, i, end, escaped)?;
     let c = ws(b, end);
     if at(b, c)? != b':' {
         return Err(Stop::Invalid.into());

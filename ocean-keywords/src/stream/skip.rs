@@ -265,6 +265,9 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
         depth: 0,
         spill: Vec::new(),
     };
+    // Whether the innermost open value is an object (kept beside the frames: it is asked after
+    // every value, and changes only when one opens or closes).
+    let mut in_object = false;
     let mut i = i;
     loop {
         i = ws(b, i);
@@ -275,16 +278,19 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
             Some(&c @ (b'{' | b'[')) => {
                 let object = c == b'{';
                 f.push(object);
+                in_object = object;
                 i = ws(b, i + 1);
                 match b.get(i) {
                     None => return Err(Stop::End),
                     Some(b'}') if object => {
                         i += 1;
                         f.pop();
+                        in_object = f.top_is_object();
                     }
                     Some(b']') if !object => {
                         i += 1;
                         f.pop();
+                        in_object = f.top_is_object();
                     }
                     Some(_) if object => {
                         let flag = if f.depth == 1 {
@@ -310,7 +316,7 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
                 return Ok(Scanned { end: i, key_escape });
             }
             i = ws(b, i);
-            let object = f.top_is_object();
+            let object = in_object;
             match b.get(i) {
                 None => return Err(Stop::End),
                 Some(b',') => {
@@ -329,10 +335,12 @@ pub(crate) fn value(b: &[u8], i: usize) -> Result<Scanned, Stop> {
                 Some(b'}') if object => {
                     i += 1;
                     f.pop();
+                    in_object = f.top_is_object();
                 }
                 Some(b']') if !object => {
                     i += 1;
                     f.pop();
+                    in_object = f.top_is_object();
                 }
                 Some(_) => return Err(Stop::Invalid),
             }
