@@ -76,7 +76,7 @@ pub fn from_slice<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
     let bytes = strip_bom(bytes);
     // Checking UTF-8 once for the whole input lets serde_json skip the check for every string
     // (about a sixth of the work); invalid UTF-8 goes the byte way for the same error.
-    let text = std::str::from_utf8(bytes).ok();
+    let text = simdutf8::basic::from_utf8(bytes).ok();
     let read = || match text {
         Some(text) => serde_json::from_str(text),
         None => serde_json::from_slice(bytes),
@@ -90,7 +90,7 @@ pub fn from_slice<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
 /// keyword engine skips and reports it).
 pub fn from_slice_strict<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
     let bytes = strip_bom(bytes);
-    let parsed = match std::str::from_utf8(bytes) {
+    let parsed = match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
     };
