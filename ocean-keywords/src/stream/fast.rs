@@ -2,9 +2,9 @@
 //! skipping scanner ([`super::skip`]); a resource whose `resourceType` (its first member, as every
 //! FHIR server writes it) names a type Ocean does not read is skipped at scanner speed; an
 //! Observation is read member by member, its unread members skipped by the scanner and the others
-//! (and plain strings, borrowed) read by the serde path's own member seed; every other resource is
-//! read in place by the serde visitors, which check every byte of it and say where it ends. The input is text (a whole page, or the reader's block), already checked as
-//! UTF-8.
+//! read by the serde path's own member seed (plain strings borrowed directly); every other
+//! resource is read in place by the serde visitors, which check every byte of it and say where it
+//! ends. The input is text (a whole page, or the reader's block), already checked as UTF-8.
 //!
 //! Nothing here reports an error: on any doubt ([`Fail`]) the callers read the same bytes the
 //! serde way, so kinds and positions of errors are those of a full serde parse. The sink is called
