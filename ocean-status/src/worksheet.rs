@@ -46,6 +46,22 @@ use crate::{AcceptedTaskStatus, Stage, StatusError};
 
 mod shape;
 
+/// A configuration key path (`statuses.accepted.configurable`) that is safe to log: every
+/// segment that is not one of the configuration's own keys (its sections and members, the FHIR
+/// Task status codes, the folder rows) is replaced by `?`, so a key typed into the file is never
+/// repeated; a path with nothing of ours is `(root)`. The paths of [`ConfigError::Shape`] are
+/// written this way.
+///
+/// ```
+/// use ocean_status::worksheet::redacted_key_path;
+/// assert_eq!(redacted_key_path("folders.bookingConfirmed.posFolder"), "folders.bookingConfirmed.posFolder");
+/// assert_eq!(redacted_key_path("folders.Dr Smith.posFolder"), "folders.?.posFolder");
+/// assert_eq!(redacted_key_path("Dr Smith"), "(root)");
+/// ```
+pub fn redacted_key_path(path: &str) -> String {
+    shape::path(path)
+}
+
 /// The documented sample configuration (what `ocean worksheet` reads when given no CONFIG).
 pub const SAMPLE_CONFIG: &str = include_str!("../sample-config.json");
 

@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 
-use ocean_status::worksheet::{COLUMNS, SAMPLE_CONFIG, Worksheet};
+use ocean_status::worksheet::{COLUMNS, SAMPLE_CONFIG, Worksheet, redacted_key_path};
 use ocean_status::{AcceptedTaskStatus, ConfigError};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -219,36 +219,6 @@ fn print_mapping(g: &Global) -> Run {
     Ok(Exit::Ok)
 }
 
-/// The keys of the configuration that are ours: sections, members and the status and folder
-/// row keys (a key of the input that is not one of these is not repeated).
-fn known_key(segment: &str) -> bool {
-    const MEMBERS: [&str; 5] = [
-        "product",
-        "statuses",
-        "folders",
-        "posFolder",
-        "configurable",
-    ];
-    const FOLDER_ROWS: [&str; 3] = ["bookingUnconfirmed", "bookingConfirmed", "awaitingResponse"];
-    MEMBERS.contains(&segment)
-        || FOLDER_ROWS.contains(&segment)
-        || ["draft", "entered-in-error"].contains(&segment)
-        || AcceptedTaskStatus::ALL.iter().any(|s| s.code() == segment)
-}
-
-/// A key path with every segment that is not ours replaced by `?`.
-fn safe_key(path: &str) -> String {
-    if path == "(root)" {
-        return path.to_owned();
-    }
-    let key = path
-        .split('.')
-        .map(|seg| if known_key(seg) { seg } else { "?" })
-        .collect::<Vec<_>>()
-        .join(".");
-    if key == "?" { "(root)".to_owned() } else { key }
-}
-
 /// One problem, naming its key when the key is ours; never repeating a value.
 fn problem(e: &ConfigError) -> ProblemOut {
     let (key, message) = match e {
@@ -265,11 +235,11 @@ fn problem(e: &ConfigError) -> ProblemOut {
                 .to_owned(),
         ),
         ConfigError::Duplicate { section, key } => (
-            format!("{section}.{}", safe_key(key)),
+            format!("{section}.{}", redacted_key_path(key)),
             "given more than once".to_owned(),
         ),
         ConfigError::EmptyFolder { section, key } => (
-            format!("{section}.{}.posFolder", safe_key(key)),
+            format!("{section}.{}.posFolder", redacted_key_path(key)),
             "empty (write \"Not Applicable\" for a status the POS never sends)".to_owned(),
         ),
         // The remaining problems name only our own keys (a status Ocean does or does not
@@ -277,7 +247,7 @@ fn problem(e: &ConfigError) -> ProblemOut {
         other => {
             let text = other.to_string();
             match text.split_once(": ") {
-                Some((k, m)) => (safe_key(k), m.to_owned()),
+                Some((k, m)) => (redacted_key_path(k), m.to_owned()),
                 None => ("(root)".to_owned(), text),
             }
         }
