@@ -9,31 +9,17 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ocean_keywords::{Rules, extract, extract_reader, extract_reader_with_block, prune};
+use ocean_keywords::{
+    ExtractError, Extraction, Rules, extract, extract_reader, extract_reader_with_block, prune,
+};
 
 fuzz_target!(|data: &[u8]| {
     let rules = Rules::default();
     let from_bytes = extract(data);
     let from_reader = extract_reader(data, &rules);
-    match (&from_bytes, &from_reader) {
-        (Ok(a), Ok(b)) => assert_eq!(a, b, "extract and extract_reader differ"),
-        (Err(a), Err(b)) => assert_eq!(a.kind, b.kind, "different error kinds"),
-        (a, b) => panic!(
-            "extract and extract_reader disagree on success: {:?} vs {:?}",
-            a.as_ref().err(),
-            b.as_ref().err()
-        ),
-    }
+    agree("extract_reader", &from_bytes, &from_reader);
     let small = extract_reader_with_block(data, &rules, 4 + data.len() % 64);
-    match (&from_bytes, &small) {
-        (Ok(a), Ok(b)) => assert_eq!(a, b, "extract and a small-block reader differ"),
-        (Err(a), Err(b)) => assert_eq!(a.kind, b.kind, "different error kinds (small block)"),
-        (a, b) => panic!(
-            "extract and a small-block reader disagree on success: {:?} vs {:?}",
-            a.as_ref().err(),
-            b.as_ref().err()
-        ),
-    }
+    agree("a small-block reader", &from_bytes, &small);
     let pruned = prune(data, &rules);
     let Ok(original) = from_bytes else {
         return;
@@ -53,3 +39,20 @@ fuzz_target!(|data: &[u8]| {
         "prune changed the values"
     );
 });
+
+/// `other` gives what `extract` gave: the same extraction, or an error of the same kind.
+fn agree(
+    other_name: &str,
+    from_bytes: &Result<Extraction, ExtractError>,
+    other: &Result<Extraction, ExtractError>,
+) {
+    match (from_bytes, other) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "extract and {other_name} differ"),
+        (Err(a), Err(b)) => assert_eq!(a.kind, b.kind, "different error kinds ({other_name})"),
+        (a, b) => panic!(
+            "extract and {other_name} disagree on success: {:?} vs {:?}",
+            a.as_ref().err(),
+            b.as_ref().err()
+        ),
+    }
+}
