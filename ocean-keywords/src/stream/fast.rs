@@ -12,7 +12,8 @@
 
 use super::bundle::{EntriesSeed, EntrySeed};
 use super::lenient::{OptStr, non_empty};
-use super::observation::{FieldSeed, obs_field};
+use super::members;
+use super::observation::{FieldSeed, ObsField, obs_field};
 use super::resource::ResourceSeed;
 use super::skip::{self, Stop, ws};
 use crate::record::{ObsRecord, Parsed, S};
@@ -36,11 +37,11 @@ impl From<Stop> for Fail {
     }
 }
 
-fn at(b: &[u8], i: usize) -> Result<u8, Fail> {
+pub(super) fn at(b: &[u8], i: usize) -> Result<u8, Fail> {
     b.get(i).copied().ok_or(Fail::Scan)
 }
 
-fn sub(text: &str, from: usize, to: usize) -> Result<&str, Fail> {
+pub(super) fn sub(text: &str, from: usize, to: usize) -> Result<&str, Fail> {
     text.get(from..to).ok_or(Fail::Scan)
 }
 
@@ -61,7 +62,7 @@ fn key(text: &str, start: usize, end: usize, escaped: bool) -> Result<Cow<'_, st
 }
 
 /// After `{` or `,` in an object: the member name and the index of its value.
-fn member(text: &str, i: usize) -> Result<(Cow<'_, str>, usize), Fail> {
+pub(super) fn member(text: &str, i: usize) -> Result<(Cow<'_, str>, usize), Fail> {
     let b = text.as_bytes();
     if at(b, i)? != b'"' {
         return Err(Stop::Invalid.into());
@@ -77,7 +78,7 @@ fn member(text: &str, i: usize) -> Result<(Cow<'_, str>, usize), Fail> {
 
 /// After a member's value: `,` (returns the next member's start) or `}` (returns `None`, `i` past
 /// it).
-fn next_member(b: &[u8], i: &mut usize) -> Result<bool, Fail> {
+pub(super) fn next_member(b: &[u8], i: &mut usize) -> Result<bool, Fail> {
     let c = ws(b, *i);
     match at(b, c)? {
         b',' => {
@@ -181,6 +182,8 @@ fn observation<'de>(
             skip::value(b, v)?.end
         } else if let Some(end) = plain_string(text, v, |s| field.put_str(&mut rec, Some(s)))? {
             end
+        } else if let Some(end) = read_member(text, v, field, &mut rec, ctx)? {
+            end
         } else {
             let rest = text.get(v..).ok_or(Fail::Scan)?;
             let mut de = serde_json::Deserializer::from_str(rest);
@@ -197,6 +200,25 @@ fn observation<'de>(
             return Ok((rec, i));
         }
     }
+}
+
+/// `code` and `valueQuantity` read by [`members`] (`None`: nothing stored, read it with
+/// [`FieldSeed`]).
+fn read_member<'de>(
+    text: &'de str,
+    v: usize,
+    field: ObsField,
+    rec: &mut ObsRecord<'de>,
+    ctx: Ctx<'_>,
+) -> Result<Option<usize>, Fail> {
+    Ok(match field {
+        ObsField::Code => members::code(text, v, ctx.index, &mut rec.hits)?,
+        ObsField::ValueQuantity => members::quantity(text, v)?.map(|(q, end)| {
+            rec.value_quantity = Some(q);
+            end
+        }),
+        _ => None,
+    })
 }
 
 /// A string without escapes at `v`, handed to `put` as borrowed text (what serde_json gives for

@@ -110,7 +110,20 @@ impl<'de> de::Deserialize<'de> for OptStr<'de> {
 
 /// Non-empty (after trimming) string, owned or borrowed.
 pub(crate) fn non_empty(s: Option<S<'_>>) -> Option<S<'_>> {
-    s.filter(|s| !s.trim().is_empty())
+    s.filter(|s| !trim(s).is_empty())
+}
+
+/// `s.trim()` (Unicode white space), answered without the Unicode tables when both ends are
+/// ASCII other than white space, as codes, units and dates nearly always are.
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let solid = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c.is_ascii());
+    let b = s.as_bytes();
+    if solid(b.first()) && solid(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Deserializes a map key into a field enum without allocating.
@@ -155,5 +168,33 @@ impl<'de> de::Deserialize<'de> for KeyText<'de> {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{b}a\u{c}",
+            "\u{85}a",
+            "a\u{a0}",
+            "\u{3000}",
+            "\u{7f}",
+            "8302-2",
+            "\u{1c}a\u{1f}",
+            "é",
+            " é ",
+            "\u{2028}x\u{2029}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 }

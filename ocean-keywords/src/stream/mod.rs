@@ -28,12 +28,14 @@
 //! * `observation`: an Observation's members into an `ObsRecord`;
 //! * `resource`: one resource, dispatched on `resourceType`;
 //! * `bundle`: the top-level value and `Bundle.entry` (the serde walk);
-//! * `skip`: the scanner; `fast`: the entries found with it.
+//! * `skip`: the scanner; `fast`: the entries found with it; `members`: the fast path's own
+//!   reads of `Observation.code` and `valueQuantity`.
 
 #[macro_use]
 mod lenient;
 mod bundle;
 pub(crate) mod fast;
+mod members;
 mod observation;
 mod resource;
 pub(crate) mod skip;

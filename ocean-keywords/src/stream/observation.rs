@@ -1,7 +1,7 @@
 //! An Observation read field by field into an [`ObsRecord`]: status, the tracked codes, the
 //! dates, the value, and the blood-pressure components.
 
-use super::lenient::{KeySeed, OptStr, non_empty};
+use super::lenient::{KeySeed, OptStr, non_empty, trim};
 use super::values::{LenientCodings, NumSeed, QtySeed, SystemCode};
 use crate::code_index::CodeIndex;
 use crate::loinc::{DIASTOLIC, SYSTOLIC};
@@ -67,7 +67,7 @@ impl<'de> Visitor<'de> for CodingsSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(c) = seq.next_element::<SystemCode>()? {
             if let Some(code) = c.code.as_deref() {
-                if let Some(target) = self.index.get(code.trim()) {
+                if let Some(target) = self.index.get(trim(code)) {
                     self.hits.push(Hit {
                         target,
                         system: SystemClass::of(c.system.as_deref()),

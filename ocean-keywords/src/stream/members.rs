@@ -1,0 +1,201 @@
+//! The fast path's own reads of the two Observation members every tracked Observation has:
+//! `code` (each coding's `system` and `code`, looked up in the rules' code index) and
+//! `valueQuantity`. They walk the member with the scanner (its names with
+//! [`fast::member`](super::fast), the values it does not read with [`skip::value`]) and take
+//! strings without escapes and numbers straight from the text, where the serde path would set up
+//! a deserializer for every level.
+//!
+//! Each read takes only the usual shape on itself and gives up on anything else, storing nothing:
+//! a value of another JSON type where an object, an array or a string is expected, a string with
+//! an escape, a `value` that is not a number. The caller then reads the same member with the serde
+//! path's own seed ([`super::observation::FieldSeed`]), so the record is identical either way (the
+//! fast-vs-serde proptest in `tests/it` and the fuzz target `extract_keywords` check it).
+//! Malformed JSON is a [`Fail`], as everywhere in the fast path: the whole page is then read the
+//! serde way, which reports the error.
+
+use super::fast::{Fail, at, member, next_member, sub};
+use super::lenient::{non_empty, trim};
+use super::skip::{self, Stop, ws};
+use crate::code_index::CodeIndex;
+use crate::record::{Hit, Hits, Qty, RawNum, S, SystemClass};
+
+/// A string without escapes at `v`: its text and the index after it. `None` for any other
+/// value, or a string with an escape (the serde path decodes those; a number may be out of
+/// serde_json's range, which only the serde path reports).
+fn plain(text: &str, v: usize) -> Result<Option<(&str, usize)>, Fail> {
+    let b = text.as_bytes();
+    if at(b, v)? != b'"' {
+        return Ok(None);
+    }
+    let (end, escaped) = skip::string_escaped(b, v + 1)?;
+    if escaped {
+        return Ok(None);
+    }
+    Ok(Some((sub(text, v + 1, end - 1)?, end)))
+}
+
+/// Calls `each(name, value index)` for every member of the object at `i` and returns the index
+/// after it; `each` returns the index after the value it was given, or `None` to give up (then
+/// so does this). `Ok(None)` too when the value at `i` is not an object.
+fn object(
+    text: &str,
+    i: usize,
+    mut each: impl FnMut(&str, usize) -> Result<Option<usize>, Fail>,
+) -> Result<Option<usize>, Fail> {
+    let b = text.as_bytes();
+    if at(b, i)? != b'{' {
+        return Ok(None);
+    }
+    let mut i = ws(b, i + 1);
+    if at(b, i)? == b'}' {
+        return Ok(Some(i + 1));
+    }
+    loop {
+        let (k, v) = member(text, i)?;
+        match each(&k, v)? {
+            Some(end) => i = end,
+            None => return Ok(None),
+        }
+        if !next_member(b, &mut i)? {
+            return Ok(Some(i));
+        }
+    }
+}
+
+/// `Observation.code` at `v`: pushes a [`Hit`] for every coding whose code is in `index`, as
+/// the serde path's `CodeSeed` does. Returns the index after the member, or `None` with `hits`
+/// unchanged.
+pub(super) fn code(
+    text: &str,
+    v: usize,
+    index: &CodeIndex,
+    hits: &mut Hits,
+) -> Result<Option<usize>, Fail> {
+    let b = text.as_bytes();
+    // Pushed here and kept only if the whole member is read.
+    let mut found = *hits;
+    let end = object(text, v, |k, v| {
+        if k != "coding" {
+            return Ok(Some(skip::value(b, v)?.end));
+        }
+        // `coding`: an array of objects.
+        if at(b, v)? != b'[' {
+            return Ok(None);
+        }
+        let mut i = ws(b, v + 1);
+        if at(b, i)? == b']' {
+            return Ok(Some(i + 1));
+        }
+        loop {
+            let mut system: Option<&str> = None;
+            let mut code: Option<&str> = None;
+            // A repeated member counts as serde reads it: the last one.
+            let read = object(text, i, |k, v| {
+                let slot = match k {
+                    "system" => &mut system,
+                    "code" => &mut code,
+                    _ => return Ok(Some(skip::value(b, v)?.end)),
+                };
+                Ok(plain(text, v)?.map(|(s, end)| {
+                    *slot = Some(s);
+                    end
+                }))
+            })?;
+            let Some(end) = read else {
+                return Ok(None);
+            };
+            if let Some(target) = code.and_then(|c| index.get(trim(c))) {
+                found.push(Hit {
+                    target,
+                    system: SystemClass::of(system),
+                });
+            }
+            let c = ws(b, end);
+            match at(b, c)? {
+                b',' => i = ws(b, c + 1),
+                b']' => return Ok(Some(c + 1)),
+                _ => return Err(Stop::Invalid.into()),
+            }
+        }
+    })?;
+    if end.is_some() {
+        *hits = found;
+    }
+    Ok(end)
+}
+
+/// `Observation.valueQuantity` at `v`, as the serde path's `QtySeed` reads it: the number's text
+/// as written, the non-blank `comparator`, `unit` and `code`. Returns it and the index after it.
+pub(super) fn quantity(text: &str, v: usize) -> Result<Option<(Qty<'_>, usize)>, Fail> {
+    let b = text.as_bytes();
+    let mut q = Qty::default();
+    let end = object(text, v, |k, v| {
+        let slot = match k {
+            "value" => {
+                if !matches!(at(b, v)?, b'-' | b'0'..=b'9') {
+                    return Ok(None);
+                }
+                // The scanner checks a number exactly as serde_json does when it keeps one as
+                // raw text (grammar only, any magnitude).
+                let end = skip::value(b, v)?.end;
+                q.value = Some(RawNum::Borrowed(sub(text, v, end)?));
+                return Ok(Some(end));
+            }
+            "comparator" => &mut q.comparator,
+            "unit" => &mut q.unit,
+            "code" => &mut q.code,
+            _ => return Ok(Some(skip::value(b, v)?.end)),
+        };
+        Ok(plain(text, v)?.map(|(s, end)| {
+            *slot = non_empty(Some(S::Borrowed(s)));
+            end
+        }))
+    })?;
+    Ok(end.map(|end| (q, end)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_takes_only_strings_without_escapes() {
+        assert_eq!(plain(r#""cm" "#, 0).unwrap(), Some(("cm", 4)));
+        assert_eq!(plain(r#""c\u006d" "#, 0).unwrap(), None);
+        assert_eq!(plain("12 ", 0).unwrap(), None);
+        assert!(plain(r#""cm"#, 0).is_err());
+    }
+
+    #[test]
+    fn quantity_reads_the_usual_shape_and_gives_up_on_others() {
+        let t = r#"{"value":120.50,"unit":"mm[Hg]","system":"http://unitsofmeasure.org","code":" ","x":[1,{"a":null}]},"#;
+        let (q, end) = quantity(t, 0).unwrap().unwrap();
+        assert_eq!(q.value.as_ref().map(RawNum::get), Some("120.50"));
+        assert_eq!(q.unit.as_deref(), Some("mm[Hg]"));
+        assert_eq!(q.code, None, "blank is absent");
+        assert_eq!(t.get(end..), Some(","));
+        for other in [
+            r#"{"value":"120"},"#,
+            r#"{"unit":5},"#,
+            r#"{"unit":"mm\u005bHg]"},"#,
+            r#"[1],"#,
+        ] {
+            assert!(quantity(other, 0).unwrap().is_none(), "{other}");
+        }
+        assert!(quantity(r#"{"value":1.},"#, 0).is_err());
+        assert!(quantity(r#"{"value":1"#, 0).is_err());
+    }
+
+    #[test]
+    fn code_keeps_nothing_when_it_gives_up() {
+        let index = CodeIndex::new(&crate::Rules::default());
+        let mut hits = Hits::default();
+        let t = r#"{"coding":[{"system":"http://loinc.org","code":"8302-2"},{"code":5}]},"#;
+        assert!(code(t, 0, &index, &mut hits).unwrap().is_none());
+        assert!(hits.is_empty());
+        let t = r#"{"text":"x","coding":[{"system":"http://loinc.org","code":" 8302-2","display":"Body Height"}]},"#;
+        let end = code(t, 0, &index, &mut hits).unwrap().unwrap();
+        assert_eq!(t.get(end..), Some(","));
+        assert!(!hits.is_empty());
+    }
+}
