@@ -317,7 +317,22 @@ mod tests {
         [{"system": null, "code": "2947-\u0030"}]}, "effectiveDateTime": "2021-01-01",
         "valueQuantity": {"value": 1.5e400, "unit": "b\u0070m", "code": 5}}},
       {"resource": {"resourceType": "Observation", "status": "final", "code": {"coding":
-        {"code": "2947-0"}}, "effectiveDateTime": "2020-01-01", "valueQuantity": [72]}}
+        {"code": "2947-0"}}, "effectiveDateTime": "2020-01-01", "valueQuantity": [72]}},
+      {"resource": {"resourceType": "Observation", "status": "final", "code": {"coding": [{
+        "system": "http://loinc.org", "code": "35094-2"}]}, "effectiveDateTime": "2023-02-01",
+        "component": [{"valueQuantity": {"value": 1}}, {"code": {"coding": [{"system": "urn:x",
+          "code": "8480-6"}, {"code": "1-1"}, {"system": "http://loinc.org", "code": " 8480-6"}],
+          "coding": [{"code": "8462-4"}]}, "id": "c", "valueQuantity": {"value": 131, "unit":
+          "mm[Hg]"}}, {"code": {"coding": [{"code": "8462-4", "display": "Dia"}]}, "code": {},
+          "valueQuantity": {"value": 85}}, {"code": {"text": "x", "coding": [{"system": "",
+          "code": "8462-4"}]}, "valueQuantity": {"value": 86, "unit": "mm[Hg]"}}, {}]}},
+      {"resource": {"resourceType": "Observation", "status": "final", "code": {"coding": [{
+        "code": "35094-2"}]}, "effectiveDateTime": "2022-02-01", "component": [1, {"code":
+        {"coding": [{"code": "8480-6"}]}, "valueQuantity": {"value": 140}}]}},
+      {"resource": {"resourceType": "Observation", "status": "final", "code": {"coding": [{
+        "code": "35094-2"}]}, "effectiveDateTime": "2021-02-01", "component": [{"code":
+        {"coding": {"code": "8480-6"}}}, {"code": {"coding": [3]}}, {"code": [],
+        "valueQuantity": {"value": "1"}}]}}
     ]}"#;
 
     const PAGES: [&str; 2] = [PAGE, OBS_PAGE];

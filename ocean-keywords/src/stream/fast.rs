@@ -47,21 +47,19 @@ pub(super) fn sub(text: &str, from: usize, to: usize) -> Result<&str, Fail> {
 
 /// A member name whose quotes are at `start` and `end - 1`, decoded by serde_json when it has an
 /// escape (so an escape serde_json refuses in a name is refused here too).
+#[inline]
 fn key(text: &str, start: usize, end: usize, escaped: bool) -> Result<Cow<'_, str>, Fail> {
-    let quoted = sub(text, start, end)?;
-    let inner = quoted
-        .get(1..quoted.len().saturating_sub(1))
-        .unwrap_or_default();
     if escaped {
-        serde_json::from_str::<String>(quoted)
+        serde_json::from_str::<String>(sub(text, start, end)?)
             .map(Cow::Owned)
             .map_err(|_| Fail::Serde)
     } else {
-        Ok(Cow::Borrowed(inner))
+        Ok(Cow::Borrowed(sub(text, start + 1, end.saturating_sub(1))?))
     }
 }
 
 /// After `{` or `,` in an object: the member name and the index of its value.
+#[inline]
 pub(super) fn member(text: &str, i: usize) -> Result<(Cow<'_, str>, usize), Fail> {
     let b = text.as_bytes();
     if at(b, i)? != b'"' {
@@ -202,7 +200,7 @@ fn observation<'de>(
     }
 }
 
-/// `code` and `valueQuantity` read by [`members`] (`None`: nothing stored, read it with
+/// `code`, `valueQuantity` and `component` read by [`members`] (`None`: nothing stored, read it with
 /// [`FieldSeed`]).
 fn read_member<'de>(
     text: &'de str,
@@ -217,18 +215,18 @@ fn read_member<'de>(
             rec.value_quantity = Some(q);
             end
         }),
+        ObsField::Component => members::components(text, v)?.map(|(c, end)| {
+            rec.components = c;
+            end
+        }),
         _ => None,
     })
 }
 
-/// A string without escapes at `v`, handed to `put` as borrowed text (what serde_json gives for
-/// it); `Some(index after it)` when `put` took it. `None` (nothing read) for any other value, or
-/// a string with an escape: the caller reads it the serde way.
-fn plain_string<'de>(
-    text: &'de str,
-    v: usize,
-    put: impl FnOnce(S<'de>) -> bool,
-) -> Result<Option<usize>, Fail> {
+/// A string without escapes at `v`: its text (what serde_json borrows for it) and the index after
+/// it. `None` for any other value, or a string with an escape: the serde path decodes those, and
+/// reads other JSON types (a number may be out of serde_json's range, an error only it reports).
+pub(super) fn plain(text: &str, v: usize) -> Result<Option<(&str, usize)>, Fail> {
     let b = text.as_bytes();
     if at(b, v)? != b'"' {
         return Ok(None);
@@ -237,8 +235,20 @@ fn plain_string<'de>(
     if escaped {
         return Ok(None);
     }
-    let s = sub(text, v + 1, end - 1)?;
-    Ok(put(Cow::Borrowed(s)).then_some(end))
+    Ok(Some((sub(text, v + 1, end - 1)?, end)))
+}
+
+/// A [`plain`] string at `v`, handed to `put` as borrowed text; `Some(index after it)` when `put`
+/// took it. `None` (nothing read) for anything else: the caller reads it the serde way.
+fn plain_string<'de>(
+    text: &'de str,
+    v: usize,
+    put: impl FnOnce(S<'de>) -> bool,
+) -> Result<Option<usize>, Fail> {
+    Ok(match plain(text, v)? {
+        Some((s, end)) => put(Cow::Borrowed(s)).then_some(end),
+        None => None,
+    })
 }
 
 /// Reads one `Bundle.entry` item starting at `start` of `text` (no whitespace before it) and hands
@@ -271,11 +281,18 @@ pub(crate) fn entry<K: Sink + ?Sized>(
         let (k, v) = member(text, i)?;
         i = match &*k {
             "fullUrl" => {
-                let end = skip::value(b, v)?.end;
-                let s = serde_json::from_str::<OptStr<'_>>(sub(text, v, end)?)
-                    .map_err(|_| Fail::Serde)?;
-                full_url = non_empty(s.0);
-                end
+                if let Some(end) = plain_string(text, v, |s| {
+                    full_url = non_empty(Some(s));
+                    true
+                })? {
+                    end
+                } else {
+                    let end = skip::value(b, v)?.end;
+                    let s = serde_json::from_str::<OptStr<'_>>(sub(text, v, end)?)
+                        .map_err(|_| Fail::Serde)?;
+                    full_url = non_empty(s.0);
+                    end
+                }
             }
             "resource" => {
                 let (p, end) = resource(text, v, sink.ctx())?;

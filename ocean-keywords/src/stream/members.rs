@@ -1,6 +1,6 @@
-//! The fast path's own reads of the two Observation members every tracked Observation has:
-//! `code` (each coding's `system` and `code`, looked up in the rules' code index) and
-//! `valueQuantity`. They walk the member with the scanner (its names with
+//! The fast path's own reads of the Observation members every tracked Observation has: `code`
+//! (each coding's `system` and `code`, looked up in the rules' code index), `valueQuantity`, and
+//! a blood pressure's `component`s. They walk the member with the scanner (its names with
 //! [`fast::member`](super::fast), the values it does not read with [`skip::value`]) and take
 //! strings without escapes and numbers straight from the text, where the serde path would set up
 //! a deserializer for every level.
@@ -13,26 +13,12 @@
 //! Malformed JSON is a [`Fail`], as everywhere in the fast path: the whole page is then read the
 //! serde way, which reports the error.
 
-use super::fast::{Fail, at, member, next_member, sub};
+use super::fast::{Fail, at, member, next_member, plain, sub};
 use super::lenient::{non_empty, trim};
 use super::skip::{self, Stop, ws};
 use crate::code_index::CodeIndex;
-use crate::record::{Hit, Hits, Qty, RawNum, S, SystemClass};
-
-/// A string without escapes at `v`: its text and the index after it. `None` for any other
-/// value, or a string with an escape (the serde path decodes those; a number may be out of
-/// serde_json's range, which only the serde path reports).
-fn plain(text: &str, v: usize) -> Result<Option<(&str, usize)>, Fail> {
-    let b = text.as_bytes();
-    if at(b, v)? != b'"' {
-        return Ok(None);
-    }
-    let (end, escaped) = skip::string_escaped(b, v + 1)?;
-    if escaped {
-        return Ok(None);
-    }
-    Ok(Some((sub(text, v + 1, end - 1)?, end)))
-}
+use crate::loinc::{DIASTOLIC, SYSTOLIC};
+use crate::record::{BpComponent, Hit, Hits, Qty, RawNum, S, SystemClass};
 
 /// Calls `each(name, value index)` for every member of the object at `i` and returns the index
 /// after it; `each` returns the index after the value it was given, or `None` to give up (then
@@ -62,6 +48,50 @@ fn object(
     }
 }
 
+/// An array of codings at `v`: `each(system, code)` for every coding (an object; the last of a
+/// repeated member counts, as in serde). Returns the index after the array, or `None` (nothing
+/// more called) at a value that is not an array, an item that is not an object, or a `system`
+/// or `code` that is not a [`plain`] string.
+fn codings<'de>(
+    text: &'de str,
+    v: usize,
+    mut each: impl FnMut(Option<&'de str>, Option<&'de str>),
+) -> Result<Option<usize>, Fail> {
+    let b = text.as_bytes();
+    if at(b, v)? != b'[' {
+        return Ok(None);
+    }
+    let mut i = ws(b, v + 1);
+    if at(b, i)? == b']' {
+        return Ok(Some(i + 1));
+    }
+    loop {
+        let mut system: Option<&str> = None;
+        let mut code: Option<&str> = None;
+        let read = object(text, i, |k, v| {
+            let slot = match k {
+                "system" => &mut system,
+                "code" => &mut code,
+                _ => return Ok(Some(skip::value(b, v)?.end)),
+            };
+            Ok(plain(text, v)?.map(|(s, end)| {
+                *slot = Some(s);
+                end
+            }))
+        })?;
+        let Some(end) = read else {
+            return Ok(None);
+        };
+        each(system, code);
+        let c = ws(b, end);
+        match at(b, c)? {
+            b',' => i = ws(b, c + 1),
+            b']' => return Ok(Some(c + 1)),
+            _ => return Err(Stop::Invalid.into()),
+        }
+    }
+}
+
 /// `Observation.code` at `v`: pushes a [`Hit`] for every coding whose code is in `index`, as
 /// the serde path's `CodeSeed` does. Returns the index after the member, or `None` with `hits`
 /// unchanged.
@@ -78,50 +108,91 @@ pub(super) fn code(
         if k != "coding" {
             return Ok(Some(skip::value(b, v)?.end));
         }
-        // `coding`: an array of objects.
-        if at(b, v)? != b'[' {
-            return Ok(None);
-        }
-        let mut i = ws(b, v + 1);
-        if at(b, i)? == b']' {
-            return Ok(Some(i + 1));
-        }
-        loop {
-            let mut system: Option<&str> = None;
-            let mut code: Option<&str> = None;
-            // A repeated member counts as serde reads it: the last one.
-            let read = object(text, i, |k, v| {
-                let slot = match k {
-                    "system" => &mut system,
-                    "code" => &mut code,
-                    _ => return Ok(Some(skip::value(b, v)?.end)),
-                };
-                Ok(plain(text, v)?.map(|(s, end)| {
-                    *slot = Some(s);
-                    end
-                }))
-            })?;
-            let Some(end) = read else {
-                return Ok(None);
-            };
+        codings(text, v, |system, code| {
             if let Some(target) = code.and_then(|c| index.get(trim(c))) {
                 found.push(Hit {
                     target,
                     system: SystemClass::of(system),
                 });
             }
-            let c = ws(b, end);
-            match at(b, c)? {
-                b',' => i = ws(b, c + 1),
-                b']' => return Ok(Some(c + 1)),
-                _ => return Err(Stop::Invalid.into()),
-            }
-        }
+        })
     })?;
     if end.is_some() {
         *hits = found;
     }
     Ok(end)
+}
+
+/// A blood-pressure component's `code` at `v`, as the serde path's `BpCode` reads it: the first
+/// coding with a LOINC (or no) system decides, `Some(true)` systolic, `Some(false)` diastolic,
+/// `None` any other code (and then the next such coding decides). Returns that and the index
+/// after the member.
+fn bp_code(text: &str, v: usize) -> Result<Option<(Option<bool>, usize)>, Fail> {
+    let b = text.as_bytes();
+    let mut out = None;
+    let end = object(text, v, |k, v| {
+        if k != "coding" {
+            return Ok(Some(skip::value(b, v)?.end));
+        }
+        codings(text, v, |system, code| {
+            if out.is_none() && SystemClass::of(system).matches() {
+                out = match code.map(trim) {
+                    Some(SYSTOLIC) => Some(true),
+                    Some(DIASTOLIC) => Some(false),
+                    _ => None,
+                };
+            }
+        })
+    })?;
+    Ok(end.map(|end| (out, end)))
+}
+
+/// `Observation.component` at `v`, as the serde path's `ComponentsSeed` reads it: the components
+/// whose code says systolic or diastolic, with their `valueQuantity`. Returns them and the index
+/// after the member.
+pub(super) fn components(
+    text: &str,
+    v: usize,
+) -> Result<Option<(Vec<BpComponent<'_>>, usize)>, Fail> {
+    let b = text.as_bytes();
+    if at(b, v)? != b'[' {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    let mut i = ws(b, v + 1);
+    if at(b, i)? == b']' {
+        return Ok(Some((out, i + 1)));
+    }
+    loop {
+        let mut systolic = None;
+        let mut qty = None;
+        let read = object(text, i, |k, v| match k {
+            "code" => Ok(bp_code(text, v)?.map(|(s, end)| {
+                systolic = s;
+                end
+            })),
+            "valueQuantity" => Ok(quantity(text, v)?.map(|(q, end)| {
+                qty = Some(q);
+                end
+            })),
+            _ => Ok(Some(skip::value(b, v)?.end)),
+        })?;
+        let Some(end) = read else {
+            return Ok(None);
+        };
+        if let Some(systolic) = systolic {
+            out.push(BpComponent {
+                systolic,
+                quantity: qty,
+            });
+        }
+        let c = ws(b, end);
+        match at(b, c)? {
+            b',' => i = ws(b, c + 1),
+            b']' => return Ok(Some((out, c + 1))),
+            _ => return Err(Stop::Invalid.into()),
+        }
+    }
 }
 
 /// `Observation.valueQuantity` at `v`, as the serde path's `QtySeed` reads it: the number's text
