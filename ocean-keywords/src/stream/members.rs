@@ -8,8 +8,9 @@
 //! Each read takes only the usual shape on itself and gives up on anything else, storing nothing:
 //! a value of another JSON type where an object, an array or a string is expected, a string with
 //! an escape, a `value` that is not a number. The caller then reads the same member with the serde
-//! path's own seed ([`super::observation::FieldSeed`]), so the record is identical either way (the
-//! fast-vs-serde proptest in `tests/it` and the fuzz target `extract_keywords` check it).
+//! path's own seed ([`super::observation::FieldSeed`]), so the record is identical either way
+//! (checked by the fast-vs-serde proptest in `extract.rs`, whose Observation page has these
+//! members in the shapes read here and in each shape left to the seed).
 //! Malformed JSON is a [`Fail`], as everywhere in the fast path: the whole page is then read the
 //! serde way, which reports the error.
 
