@@ -1,7 +1,7 @@
 //! The fast path's own reads of the Observation members every tracked Observation has: `code`
 //! (each coding's `system` and `code`, looked up in the rules' code index), `valueQuantity`, and
 //! a blood pressure's `component`s. They walk the member with the scanner (its names with
-//! [`fast::member`](super::fast), the values it does not read with [`skip::value`]) and take
+//! [`member`], the values it does not read with [`skip::value`]) and take
 //! strings without escapes and numbers straight from the text, where the serde path would set up
 //! a deserializer for every level.
 //!
@@ -14,9 +14,9 @@
 //! Malformed JSON is a [`Fail`], as everywhere in the fast path: the whole page is then read the
 //! serde way, which reports the error.
 
-use super::fast::{Fail, at, member, next_member, plain, sub};
 use super::lenient::{non_empty, trim};
 use super::skip::{self, Stop, ws};
+use super::tokens::{Fail, at, member, next_member, plain, sub};
 use crate::code_index::CodeIndex;
 use crate::loinc::{DIASTOLIC, SYSTOLIC};
 use crate::record::{BpComponent, Hit, Hits, Qty, RawNum, S, SystemClass};

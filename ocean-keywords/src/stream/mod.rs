@@ -29,7 +29,8 @@
 //! * `resource`: one resource, dispatched on `resourceType`;
 //! * `bundle`: the top-level value and `Bundle.entry` (the serde walk);
 //! * `skip`: the scanner; `fast`: the entries found with it; `members`: the fast path's own
-//!   reads of `Observation.code` and `valueQuantity`.
+//!   reads of `Observation.code`, `valueQuantity` and `component`; `tokens`: the building blocks
+//!   both share.
 
 #[macro_use]
 mod lenient;
@@ -39,6 +40,7 @@ mod members;
 mod observation;
 mod resource;
 pub(crate) mod skip;
+mod tokens;
 mod values;
 
 pub(crate) use bundle::{EntriesSeed, EntrySeed, TopSeed};
