@@ -1,6 +1,8 @@
 //! A profiling harness for the typed parse (no criterion): builds the generated all-typed
 //! Bundle of `benches/parse.rs`, then parses it N times with one parser and prints the best and
-//! median time. For `valgrind --tool=callgrind` (instruction and `malloc` call counts),
+//! median time; several parsers, comma-separated (`typed,value`), run interleaved, round by
+//! round, so that a machine whose speed drifts slows them alike, and each is compared with the
+//! first (`value`'s line then prints issue 17's `Value` / `Bundle` ratio). For `valgrind --tool=callgrind` (instruction and `malloc` call counts),
 //! `perf record` and quick A/B runs; the headline figures come from
 //! `cargo bench -p ocean-benches --bench parse -- generated_collection`.
 //!
@@ -42,18 +44,26 @@ fn main() {
     let what = args.next().unwrap_or_else(|| "typed".into());
     let n: usize = args.next().map_or(10, |s| s.parse().unwrap());
     let bytes = generated_bundle::generated_bundle();
-    let mut times = Vec::new();
+    let whats: Vec<&str> = what.split(',').collect();
+    let mut times = vec![Vec::new(); whats.len()];
     for _ in 0..n {
-        let t = Instant::now();
-        let parsed = parse_once(&what, &bytes);
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-        drop(black_box(parsed));
+        for (w, times) in whats.iter().zip(&mut times) {
+            let t = Instant::now();
+            let parsed = parse_once(w, &bytes);
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            drop(black_box(parsed));
+        }
     }
-    times.sort_by(f64::total_cmp);
-    println!(
-        "{what}: {} bytes, {n} parses, best {:.2} ms, median {:.2} ms",
-        bytes.len(),
-        times[0],
-        times[times.len() / 2]
-    );
+    let mut first = None;
+    for (w, times) in whats.iter().zip(&mut times) {
+        times.sort_by(f64::total_cmp);
+        let best = times[0];
+        let base = *first.get_or_insert(best);
+        println!(
+            "{w}: {} bytes, {n} parses, best {best:.2} ms, median {:.2} ms, {:.2}x the first",
+            bytes.len(),
+            times[times.len() / 2],
+            best / base,
+        );
+    }
 }
