@@ -231,14 +231,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_takes_only_strings_without_escapes() {
-        assert_eq!(plain(r#""cm" "#, 0).unwrap(), Some(("cm", 4)));
-        assert_eq!(plain(r#""c\u006d" "#, 0).unwrap(), None);
-        assert_eq!(plain("12 ", 0).unwrap(), None);
-        assert!(plain(r#""cm"#, 0).is_err());
-    }
-
-    #[test]
     fn quantity_reads_the_usual_shape_and_gives_up_on_others() {
         let t = r#"{"value":120.50,"unit":"mm[Hg]","system":"http://unitsofmeasure.org","code":" ","x":[1,{"a":null}]},"#;
         let (q, end) = quantity(t, 0).unwrap().unwrap();

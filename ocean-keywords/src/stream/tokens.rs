@@ -89,3 +89,16 @@ pub(super) fn plain(text: &str, v: usize) -> Result<Option<(&str, usize)>, Fail>
     }
     Ok(Some((sub(text, v + 1, end - 1)?, end)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_takes_only_strings_without_escapes() {
+        assert_eq!(plain(r#""cm" "#, 0).unwrap(), Some(("cm", 4)));
+        assert_eq!(plain(r#""c\u006d" "#, 0).unwrap(), None);
+        assert_eq!(plain("12 ", 0).unwrap(), None);
+        assert!(plain(r#""cm"#, 0).is_err());
+    }
+}
