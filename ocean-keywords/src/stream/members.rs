@@ -49,14 +49,13 @@ fn object(
     }
 }
 
-/// An array of codings at `v`: `each(system, code)` for every coding (an object; the last of a
-/// repeated member counts, as in serde). Returns the index after the array, or `None` (nothing
-/// more called) at a value that is not an array, an item that is not an object, or a `system`
-/// or `code` that is not a [`plain`] string.
-fn codings<'de>(
-    text: &'de str,
+/// Calls `each(item index)` for every item of the array at `v` and returns the index after the
+/// array; `each` returns the index after the item, or `None` to give up (then so does this).
+/// `Ok(None)` too when the value at `v` is not an array.
+fn array(
+    text: &str,
     v: usize,
-    mut each: impl FnMut(Option<&'de str>, Option<&'de str>),
+    mut each: impl FnMut(usize) -> Result<Option<usize>, Fail>,
 ) -> Result<Option<usize>, Fail> {
     let b = text.as_bytes();
     if at(b, v)? != b'[' {
@@ -67,9 +66,32 @@ fn codings<'de>(
         return Ok(Some(i + 1));
     }
     loop {
+        let Some(end) = each(i)? else {
+            return Ok(None);
+        };
+        let c = ws(b, end);
+        match at(b, c)? {
+            b',' => i = ws(b, c + 1),
+            b']' => return Ok(Some(c + 1)),
+            _ => return Err(Stop::Invalid.into()),
+        }
+    }
+}
+
+/// An array of codings at `v`: `each(system, code)` for every coding (an object; the last of a
+/// repeated member counts, as in serde). Returns the index after the array, or `None` (nothing
+/// more called) at a value that is not an array, an item that is not an object, or a `system`
+/// or `code` that is not a [`plain`] string.
+fn codings<'de>(
+    text: &'de str,
+    v: usize,
+    mut each: impl FnMut(Option<&'de str>, Option<&'de str>),
+) -> Result<Option<usize>, Fail> {
+    let b = text.as_bytes();
+    array(text, v, |i| {
         let mut system: Option<&str> = None;
         let mut code: Option<&str> = None;
-        let read = object(text, i, |k, v| {
+        let end = object(text, i, |k, v| {
             let slot = match k {
                 "system" => &mut system,
                 "code" => &mut code,
@@ -80,17 +102,11 @@ fn codings<'de>(
                 end
             }))
         })?;
-        let Some(end) = read else {
-            return Ok(None);
-        };
-        each(system, code);
-        let c = ws(b, end);
-        match at(b, c)? {
-            b',' => i = ws(b, c + 1),
-            b']' => return Ok(Some(c + 1)),
-            _ => return Err(Stop::Invalid.into()),
+        if end.is_some() {
+            each(system, code);
         }
-    }
+        Ok(end)
+    })
 }
 
 /// `Observation.code` at `v`: pushes a [`Hit`] for every coding whose code is in `index`, as
@@ -156,18 +172,11 @@ pub(super) fn components(
     v: usize,
 ) -> Result<Option<(Vec<BpComponent<'_>>, usize)>, Fail> {
     let b = text.as_bytes();
-    if at(b, v)? != b'[' {
-        return Ok(None);
-    }
     let mut out = Vec::new();
-    let mut i = ws(b, v + 1);
-    if at(b, i)? == b']' {
-        return Ok(Some((out, i + 1)));
-    }
-    loop {
+    let end = array(text, v, |i| {
         let mut systolic = None;
         let mut qty = None;
-        let read = object(text, i, |k, v| match k {
+        let end = object(text, i, |k, v| match k {
             "code" => Ok(bp_code(text, v)?.map(|(s, end)| {
                 systolic = s;
                 end
@@ -178,22 +187,15 @@ pub(super) fn components(
             })),
             _ => Ok(Some(skip::value(b, v)?.end)),
         })?;
-        let Some(end) = read else {
-            return Ok(None);
-        };
-        if let Some(systolic) = systolic {
+        if let (Some(systolic), Some(_)) = (systolic, end) {
             out.push(BpComponent {
                 systolic,
                 quantity: qty,
             });
         }
-        let c = ws(b, end);
-        match at(b, c)? {
-            b',' => i = ws(b, c + 1),
-            b']' => return Ok(Some((out, c + 1))),
-            _ => return Err(Stop::Invalid.into()),
-        }
-    }
+        Ok(end)
+    })?;
+    Ok(end.map(|end| (out, end)))
 }
 
 /// `Observation.valueQuantity` at `v`, as the serde path's `QtySeed` reads it: the number's text
