@@ -445,6 +445,38 @@ mod tests {
         }
     }
 
+    /// Every public fixture in `testdata/` (Synthea, Inferno, HL7 and Ocean samples) and the
+    /// crate's sample `$everything`: the fast
+    /// path gives the serde path's extraction, so the member reads agree on real data too.
+    #[test]
+    fn real_fixtures_read_the_same_as_the_serde_path() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "json") {
+                    out.push(p);
+                }
+            }
+        }
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        walk(&here.join("../testdata"), &mut files);
+        walk(&here.join("samples"), &mut files);
+        assert!(files.len() >= 10, "fixtures found: {}", files.len());
+        let mut observations = 0;
+        for f in files {
+            let bytes = std::fs::read(&f).unwrap();
+            observations += memchr::memmem::find_iter(&bytes, b"\"Observation\"").count();
+            assert_eq!(fast(&bytes), serde_only(&bytes), "{}", f.display());
+        }
+        assert!(
+            observations > 100,
+            "Observations in the fixtures: {observations}"
+        );
+    }
+
     #[test]
     fn unchanged_page_reads_the_same() {
         for page in PAGES {
