@@ -16,9 +16,10 @@
 
 #[path = "../../examples/support/everything_gen.rs"]
 mod everything_gen;
+#[path = "../support/interleaved.rs"]
+mod interleaved;
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use ocean_ereferral::keywords::{self, Rules};
 
@@ -39,28 +40,19 @@ fn main() {
     // Several functions (comma-separated) run interleaved, round by round, so that a noisy
     // machine slows them alike; the best times are compared.
     let whats: Vec<&str> = what.split(',').collect();
-    let mut times = vec![Vec::new(); whats.len()];
-    for _ in 0..n {
-        for (w, times) in whats.iter().zip(&mut times) {
-            let t = Instant::now();
-            run(w, &bytes, &rules);
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-    }
     let mb = bytes.len() as f64 / 1e6;
-    let mut first = None;
-    for (w, times) in whats.iter().zip(&mut times) {
-        times.sort_by(f64::total_cmp);
-        let best = times[0];
-        let base = *first.get_or_insert(best);
-        println!(
-            "{w}: {} bytes, best {best:.2} ms ({:.0} MB/s), median {:.2} ms, {:.2}x the first",
-            bytes.len(),
-            mb / best * 1e3,
-            times[times.len() / 2],
-            best / base,
-        );
-    }
+    interleaved::compare(
+        &whats,
+        n,
+        |w| run(w, &bytes, &rules),
+        |best| {
+            format!(
+                "{} bytes, best {best:.2} ms ({:.0} MB/s)",
+                bytes.len(),
+                mb / best * 1e3
+            )
+        },
+    );
 }
 
 fn run(what: &str, bytes: &[u8], rules: &Rules) {

@@ -20,9 +20,10 @@
 
 #[path = "../support/generated_bundle.rs"]
 mod generated_bundle;
+#[path = "../support/interleaved.rs"]
+mod interleaved;
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use ocean_ereferral::model::{self as ocean_model, Bundle};
 
@@ -45,25 +46,10 @@ fn main() {
     let n: usize = args.next().map_or(10, |s| s.parse().unwrap());
     let bytes = generated_bundle::generated_bundle();
     let whats: Vec<&str> = what.split(',').collect();
-    let mut times = vec![Vec::new(); whats.len()];
-    for _ in 0..n {
-        for (w, times) in whats.iter().zip(&mut times) {
-            let t = Instant::now();
-            let parsed = parse_once(w, &bytes);
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-            drop(black_box(parsed));
-        }
-    }
-    let mut first = None;
-    for (w, times) in whats.iter().zip(&mut times) {
-        times.sort_by(f64::total_cmp);
-        let best = times[0];
-        let base = *first.get_or_insert(best);
-        println!(
-            "{w}: {} bytes, {n} parses, best {best:.2} ms, median {:.2} ms, {:.2}x the first",
-            bytes.len(),
-            times[times.len() / 2],
-            best / base,
-        );
-    }
+    interleaved::compare(
+        &whats,
+        n,
+        |w| parse_once(w, &bytes),
+        |best| format!("{} bytes, {n} parses, best {best:.2} ms", bytes.len()),
+    );
 }
