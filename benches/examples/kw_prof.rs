@@ -4,7 +4,9 @@
 //! `cargo bench -p ocean-benches --bench keywords`.
 //!
 //! Run: `cargo run --release -p ocean-benches --example kw_prof -- WHAT [N] [FILE]`, WHAT one of
-//! `floor` (serde_json `IgnoredAny`), `bytes` (`extract_with`), `reader` (`extract_reader`),
+//! `floor` (serde_json `IgnoredAny`), `checked` (`simdutf8`'s UTF-8 check of the whole input,
+//! then `IgnoredAny`: the floor that checks every byte, as extraction must; `IgnoredAny` alone
+//! does not check the strings it skips), `bytes` (`extract_with`), `reader` (`extract_reader`),
 //! `utf8` (`std::str::from_utf8` alone); several, comma-separated, run interleaved and are
 //! compared with the first; `dump` writes the input to stdout.
 #![allow(
@@ -59,6 +61,10 @@ fn run(what: &str, bytes: &[u8], rules: &Rules) {
     match what {
         "floor" => {
             black_box(serde_json::from_slice::<serde::de::IgnoredAny>(bytes).unwrap());
+        }
+        "checked" => {
+            let text = simdutf8::basic::from_utf8(bytes).unwrap();
+            black_box(serde_json::from_str::<serde::de::IgnoredAny>(text).unwrap());
         }
         "bytes" => {
             black_box(keywords::extract_with(bytes, rules).unwrap());

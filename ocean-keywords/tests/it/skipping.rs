@@ -107,3 +107,18 @@ fn malformed_skipped_entries_are_errors_of_the_same_kind() {
         check_extract_only(b.as_bytes(), b);
     }
 }
+
+/// Every byte is checked to be UTF-8, in skipped entries too. serde_json's `IgnoredAny` pass, the
+/// keywords bench's floor, does not check the strings it skips (serde_json checks only strings it
+/// hands out), so it accepts this input; extraction refuses it, from bytes and from a reader, at
+/// the invalid byte. This is why the bench also times the floor after a UTF-8 check.
+#[test]
+fn invalid_utf8_in_a_skipped_entry_is_refused_where_the_floor_accepts_it() {
+    let b: &[u8] = b"{\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":{\"resourceType\":\"Claim\",\"x\":\"\xff\"}}]}";
+    assert!(serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok());
+    let e = extract(b).unwrap_err();
+    assert_eq!(e.kind, ExtractErrorKind::InvalidUtf8);
+    assert_eq!((e.line, e.column), (1, 76), "the column of the 0xff byte");
+    let r = extract_reader(b, &Rules::default()).unwrap_err();
+    assert_eq!(r.kind, ExtractErrorKind::InvalidUtf8);
+}
