@@ -335,7 +335,7 @@ fn report(inputs: &[(&str, usize)]) {
         for f in FUNCTIONS {
             if let Some(t) = mean_ns(name, f) {
                 println!(
-                    "    {f:<32} {:>9.2} ms  {:>7.1} MB/s  {:>5.2}x floor",
+                    "    {f:<38} {:>9.2} ms  {:>7.1} MB/s  {:>5.2}x floor",
                     t / 1e6,
                     len as f64 / 1e6 / (t / 1e9),
                     t / floor
