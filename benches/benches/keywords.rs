@@ -27,7 +27,7 @@
 //! `@ptLatestVal`/`@ptLatestDate` value. After the run, the mean times and the ratios are printed
 //! from criterion's estimates.
 //!
-//! Run: `cargo bench -p ocean-benches --bench keywords` (about 4 minutes).
+//! Run: `cargo bench -p ocean-benches --bench keywords` (about 6 minutes).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
