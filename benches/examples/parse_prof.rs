@@ -2,8 +2,9 @@
 //! Bundle of `benches/parse.rs`, then parses it N times with one parser and prints the best and
 //! median time; several parsers, comma-separated (`typed,value`), run interleaved, round by
 //! round, so that a machine whose speed drifts slows them alike, and each is compared with the
-//! first (`value`'s line then prints issue 17's `Value` / `Bundle` ratio). For `valgrind --tool=callgrind` (instruction and `malloc` call counts),
-//! `perf record` and quick A/B runs; the headline figures come from
+//! first (`value`'s line then prints issue 17's `Value` / `Bundle` ratio). For
+//! `valgrind --tool=callgrind` (instruction and `malloc` call counts), `perf record` and quick A/B
+//! runs; the headline figures come from
 //! `cargo bench -p ocean-benches --bench parse -- generated_collection`.
 //!
 //! Run: `cargo run --release -p ocean-benches --example parse_prof -- WHAT [N]`, WHAT one of

@@ -58,8 +58,8 @@ pub(super) fn member(text: &str, i: usize) -> Result<(Cow<'_, str>, usize), Fail
     Ok((k, ws(b, c + 1)))
 }
 
-/// After a member's value: `,` (returns the next member's start) or `}` (returns `None`, `i` past
-/// it).
+/// After a member's value at `*i`: `,` gives `Ok(true)` with `*i` at the next member's name; `}`
+/// gives `Ok(false)` with `*i` past it; anything else is [`Fail::Scan`].
 pub(super) fn next_member(b: &[u8], i: &mut usize) -> Result<bool, Fail> {
     let c = ws(b, *i);
     match at(b, c)? {
