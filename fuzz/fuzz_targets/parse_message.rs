@@ -18,9 +18,15 @@ fuzz_target!(|data: &[u8]| {
     let view = receive_view(&result, data);
     assert_eq!(view["answer"], ack.status());
     if let Some(event) = view["event"].as_str() {
-        assert!(EventCode::from_code(event).is_some(), "the view names an unmodelled event");
+        assert!(
+            EventCode::from_code(event).is_some(),
+            "the view names an unmodelled event"
+        );
     }
-    assert_eq!(view["referral"].is_object(), result.as_ref().is_ok_and(|r| r.is_supported()));
+    assert_eq!(
+        view["referral"].is_object(),
+        result.as_ref().is_ok_and(|r| r.is_supported())
+    );
     let received = match result {
         Ok(r) => r,
         Err(e) => {
@@ -56,7 +62,12 @@ fuzz_target!(|data: &[u8]| {
 fn walk(m: &ocean_messages::Message) {
     let r = m.referral();
     let _ = (r.patient(), r.health_number(), r.category(), r.letter_url());
-    let _ = (r.note_texts().count(), r.reasons().count(), r.reason(), r.patient_name());
+    let _ = (
+        r.note_texts().count(),
+        r.reasons().count(),
+        r.reason(),
+        r.patient_name(),
+    );
     for n in r.notes() {
         let _ = (n.text(), n.author(), n.time());
     }

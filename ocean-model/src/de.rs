@@ -262,7 +262,9 @@ impl DepthGuard {
     /// Refuses to replay `raw` when, placed at the current depth, it could not be read again.
     pub(crate) fn check_replay<E: de::Error>(raw: &str) -> Result<(), E> {
         let objects = usize::try_from(DEPTH.get().objects).unwrap_or(usize::MAX);
-        if json_depth(raw).saturating_add(objects.saturating_mul(2)) > MAX_REPLAY_DEPTH {
+        if crate::direct::json_depth(raw).saturating_add(objects.saturating_mul(2))
+            > MAX_REPLAY_DEPTH
+        {
             return Err(E::custom(crate::error::MSG_TOO_DEEP));
         }
         Ok(())
@@ -277,32 +279,6 @@ impl Drop for DepthGuard {
         d.resources = d.resources.saturating_sub(u32::from(self.resource));
         DEPTH.set(d);
     }
-}
-
-/// The maximum nesting of arrays and objects in JSON text.
-fn json_depth(text: &str) -> usize {
-    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
-    for b in text.bytes() {
-        if in_str {
-            match (esc, b) {
-                (true, _) => esc = false,
-                (false, b'\\') => esc = true,
-                (false, b'"') => in_str = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_str = true,
-            b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
 }
 
 /// A member name: borrowed from the input when possible, so known names never allocate.
@@ -598,6 +574,12 @@ pub(crate) trait Choice: Sized {
         key: &str,
         src: S,
     ) -> Result<ChoiceRead<Self, S>, S::Error>;
+    /// Reads the variant for `suffix` on the direct reading (`crate::direct`), or `None` when this
+    /// choice has no such type (the reader has not moved).
+    fn direct(
+        suffix: &str,
+        r: &mut crate::direct::Reader<'_>,
+    ) -> crate::direct::Direct<Option<Self>>;
     /// Writes `prefix` + suffix and the value.
     fn serialize_as<M: SerializeMap>(
         &self,

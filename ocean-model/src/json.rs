@@ -23,6 +23,20 @@
 //! assert!(issues.iter().any(|i| i.rule == "fhir-json" && i.path == "Condition.clinicalStatus"));
 //! ```
 //!
+//! # How input is read
+//! UTF-8 input is first read by a reader written for the model (no serde visitors, about twice
+//! as fast): it reads what FHIR JSON is made of in practice straight into the typed fields, and
+//! gives up on anything else: input that is not JSON, `null` or `[]` where a modelled element
+//! belongs, a modelled element of the wrong JSON type, modelled elements nested more than 100
+//! levels deep. Input it gives up on is read again by serde_json's visitors, whose answer (the
+//! model, the lenient reading above, or the error with its line, column and path) is the one
+//! returned. Both readings give the same model for every input the first one reads (members the
+//! model does not type are taken by serde_json in both, byte for byte); the tests compare them on
+//! real and generated FHIR JSON and on changed bytes, and so does the `parse_bundle` fuzz target.
+//! A resource whose `resourceType` is not its first member is read again from its start once
+//! its type is found; with resources nested nine deep (the reader's limit), each with
+//! `resourceType` last, a byte is read at most ten times, so reading stays linear in the input.
+//!
 //! Limits: serde_json's nesting limit (128 levels of arrays and objects) applies, and resources
 //! nest at most [`MAX_RESOURCE_DEPTH`] deep (a Bundle entry's resource, its `contained`, ...).
 //! Deeper input is refused with [`ParseErrorKind::TooDeep`](crate::ParseErrorKind::TooDeep), so
@@ -57,14 +71,34 @@ pub use crate::de::MAX_RESOURCE_DEPTH;
 pub trait FhirJson: DeserializeOwned + Serialize {
     /// The root of element paths in errors (`"Bundle"`, `"Patient"`, `"Resource"`).
     const PATH_ROOT: &'static str;
+
+    /// The reading written for the model (see "How input is read" in the module docs): `None`
+    /// when it gives up, and then serde_json's reading decides. Not for callers (use
+    /// [`from_slice`] and [`from_str`]); public for the fuzz targets and tests that compare
+    /// the two readings.
+    #[doc(hidden)]
+    fn read_direct(text: &str) -> Option<Self> {
+        let _ = text;
+        None
+    }
 }
 
 impl FhirJson for crate::Resource {
     const PATH_ROOT: &'static str = "Resource";
+    #[inline]
+    fn read_direct(text: &str) -> Option<Self> {
+        crate::direct::read_all(text)
+    }
 }
 
-impl<T: crate::de::Object + DeserializeOwned + Serialize> FhirJson for T {
+impl<T: crate::de::Object + crate::direct::DirectRead + DeserializeOwned + Serialize> FhirJson
+    for T
+{
     const PATH_ROOT: &'static str = T::TYPE_NAME;
+    #[inline]
+    fn read_direct(text: &str) -> Option<Self> {
+        crate::direct::read_all(text)
+    }
 }
 
 fn strip_bom(bytes: &[u8]) -> &[u8] {
@@ -77,6 +111,9 @@ pub fn from_slice<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
     // Checking UTF-8 once for the whole input lets serde_json skip the check for every string
     // (about a sixth of the work); invalid UTF-8 goes the byte way for the same error.
     let text = simdutf8::basic::from_utf8(bytes).ok();
+    if let Some(value) = text.and_then(read_direct::<T>) {
+        return Ok(value);
+    }
     let read = || match text {
         Some(text) => serde_json::from_str(text),
         None => serde_json::from_slice(bytes),
@@ -91,13 +128,26 @@ pub fn from_slice<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
 pub fn from_slice_strict<T: FhirJson>(bytes: &[u8]) -> Result<T, ParseError> {
     let bytes = strip_bom(bytes);
     let parsed = match simdutf8::basic::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => match read_direct::<T>(text) {
+            Some(value) => return Ok(value),
+            None => serde_json::from_str(text),
+        },
         Err(_) => serde_json::from_slice(bytes),
     };
     parsed.map_err(|e| {
         let path = path_of_error::<T>(bytes);
         ParseError::from_json(e).with_path(path)
     })
+}
+
+/// The reading written for the model, outside lenient mode (whose reading is the serde one's).
+#[inline]
+fn read_direct<T: FhirJson>(text: &str) -> Option<T> {
+    if crate::lenient::is_on() {
+        None
+    } else {
+        T::read_direct(text)
+    }
 }
 
 /// The fast reading, then, only if a modelled element had the wrong JSON type, the lenient one.
@@ -124,6 +174,9 @@ fn read_twice<T: FhirJson>(
 /// Parses FHIR JSON text.
 pub fn from_str<T: FhirJson>(text: &str) -> Result<T, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(value) = read_direct::<T>(text) {
+        return Ok(value);
+    }
     read_twice(|| serde_json::from_str(text), text.as_bytes())
 }
 

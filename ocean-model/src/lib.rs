@@ -75,7 +75,9 @@
 //! [`Code`], the dates and times) and [`Decimal`] hold text of up to 30 bytes in place and a few
 //! well-known code-system URIs as static strings, so most codes, dates, numbers and systems are
 //! read without an allocation. Objects inside a resource are read in place (into their field,
-//! array item or box), not built aside and moved.
+//! array item or box), not built aside and moved. JSON text is read by a reader written for the
+//! model, without serde's visitors; serde_json's reading takes over, with the same result, for
+//! input outside the common case (see [`json`], "How input is read").
 
 #![forbid(unsafe_code)]
 
@@ -89,6 +91,7 @@ mod compact;
 pub mod datatypes;
 pub mod datetime;
 pub(crate) mod de;
+mod direct;
 mod error;
 pub mod everything;
 pub mod identifiers;

@@ -25,6 +25,22 @@ macro_rules! fhir_read {
     };
 }
 
+/// Reads one member into a field of the given kind, on the direct reading (`crate::direct`).
+macro_rules! fhir_direct {
+    (opt, $slot:expr, $r:ident) => {
+        $crate::direct::DirectRead::read_opt(&mut $slot, $r)
+    };
+    (boxed, $slot:expr, $r:ident) => {
+        $crate::direct::DirectRead::read_opt(&mut $slot, $r)
+    };
+    (vec, $slot:expr, $r:ident) => {
+        $crate::direct::DirectRead::read_vec(&mut $slot, $r)
+    };
+    (pvec, $slot:expr, $r:ident) => {
+        $crate::direct::DirectRead::read_vec(&mut $slot, $r)
+    };
+}
+
 /// Writes one field of the given kind (absent and empty fields are not written).
 macro_rules! fhir_write {
     (opt, $map:ident, $json:literal, $v:expr) => {
@@ -224,6 +240,69 @@ macro_rules! fhir_object {
             }
         }
 
+        impl $crate::direct::DirectObject for $name {
+            // The same member dispatch as `accept` above, on the direct reading.
+            fn direct_members(
+                &mut self,
+                r: &mut $crate::direct::Reader<'_>,
+                mut first: bool,
+            ) -> $crate::direct::Direct<()> {
+                while let Some(key) = r.next_key(&mut first)? {
+                    match key.as_ref() {
+                        $( $j => fhir_direct!($fk, self.$f, r)?, )*
+                        "resourceType" if $is_res => r.resource_type($tname)?,
+                        _ => {
+                            $(
+                                if self.$cf.is_none() {
+                                    if let Some(suffix) = key.strip_prefix($cp) {
+                                        if let Some(v) = <$ct as $crate::de::Choice>::direct(suffix, r)? {
+                                            self.$cf = Some(v);
+                                            continue;
+                                        }
+                                    }
+                                }
+                            )*
+                            let raw = r.raw()?;
+                            self.unknown.push_raw(key.into_owned(), raw);
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        impl $crate::direct::DirectRead for $name {
+            #[inline]
+            fn read(r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<Self> {
+                $crate::direct::read_object(r)
+            }
+            #[inline]
+            fn read_opt(slot: &mut Option<Self>, r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<()> {
+                // In place, as `slot::read_opt_in_place`.
+                r.begin_object()?;
+                $crate::direct::DirectObject::direct_members(slot.insert(Self::default()), r, true)
+            }
+            #[inline]
+            fn read_vec(slot: &mut Vec<Self>, r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<()> {
+                $crate::direct::read_vec_objects(slot, r)
+            }
+        }
+
+        impl $crate::direct::DirectRead for Box<$name> {
+            #[inline]
+            fn read(r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<Self> {
+                let mut obj = Box::<$name>::default();
+                r.begin_object()?;
+                $crate::direct::DirectObject::direct_members(&mut *obj, r, true)?;
+                Ok(obj)
+            }
+            #[inline]
+            fn read_opt(slot: &mut Option<Self>, r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<()> {
+                r.begin_object()?;
+                $crate::direct::DirectObject::direct_members(&mut **slot.insert(Box::default()), r, true)
+            }
+        }
+
         impl $crate::slot::Place for $name {
             type Obj = $name;
             #[inline]
@@ -322,6 +401,14 @@ macro_rules! fhir_choice {
                         Err(raw) => $crate::de::ChoiceRead::Kept(raw),
                     }, )*
                     _ => $crate::de::ChoiceRead::NotMine(src),
+                })
+            }
+
+            #[inline]
+            fn direct(suffix: &str, r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<Option<Self>> {
+                Ok(match suffix {
+                    $( $suffix => Some(Self::$v(<$t as $crate::direct::DirectRead>::read(r)?)), )*
+                    _ => None,
                 })
             }
 
@@ -426,6 +513,13 @@ macro_rules! code_enum {
         }
 
         impl $crate::slot::Slot for $name {}
+
+        impl $crate::direct::DirectRead for $name {
+            #[inline]
+            fn read(r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<Self> {
+                Ok(Self::from_code(&r.string()?))
+            }
+        }
     };
 }
 
@@ -497,5 +591,15 @@ macro_rules! string_primitive {
         }
 
         impl $crate::slot::Slot for $name {}
+
+        impl $crate::direct::DirectRead for $name {
+            #[inline]
+            fn read(r: &mut $crate::direct::Reader<'_>) -> $crate::direct::Direct<Self> {
+                Ok(Self(match r.string()? {
+                    ::std::borrow::Cow::Borrowed(s) => $crate::compact::Compact::from_str(s),
+                    ::std::borrow::Cow::Owned(s) => $crate::compact::Compact::from_string(s),
+                }))
+            }
+        }
     };
 }

@@ -157,6 +157,27 @@ macro_rules! resource_enum {
             }
         }
 
+        impl crate::direct::DirectRead for Resource {
+            /// A resource dispatched on `resourceType` as by `ResourceVisitor`. When members
+            /// come before `resourceType`, the object is read from its start once the type is
+            /// known (where the serde reading buffers and replays them).
+            fn read(r: &mut crate::direct::Reader<'_>) -> crate::direct::Direct<Self> {
+                r.begin_object()?;
+                r.enter_resource()?;
+                let (resource_type, was_first) = r.resource_type_first()?;
+                let resource = match resource_type.as_ref() {
+                    $( stringify!($v) => Self::$v(direct_finish::<$v>(r, !was_first)?), )*
+                    _ => Self::Other(Box::new(direct_finish_other(
+                        resource_type.into_owned(),
+                        r,
+                        !was_first,
+                    )?)),
+                };
+                r.leave_resource();
+                Ok(resource)
+            }
+        }
+
         impl Serialize for Resource {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -248,6 +269,49 @@ fn finish<'de, T: Object, A: MapAccess<'de>>(
     }
     obj.unknown_mut().set_wrong_types(frame.finish());
     Ok(obj)
+}
+
+impl crate::direct::DirectRead for Box<Resource> {
+    #[inline]
+    fn read(r: &mut crate::direct::Reader<'_>) -> crate::direct::Direct<Self> {
+        <Resource as crate::direct::DirectRead>::read(r).map(Box::new)
+    }
+}
+
+/// [`finish`] on the direct reading (`crate::direct`).
+/// `from_start`: the reader stands at the start of the object (whose `resourceType` member,
+/// read again, is checked as on a concrete type), not after `resourceType`.
+#[inline(never)]
+fn direct_finish<T: crate::direct::DirectObject>(
+    r: &mut crate::direct::Reader<'_>,
+    from_start: bool,
+) -> crate::direct::Direct<Box<T>> {
+    let mut obj = Box::<T>::default();
+    obj.direct_members(r, from_start)?;
+    Ok(obj)
+}
+
+/// [`finish_other`] on the direct reading (`crate::direct`).
+/// `from_start` as for [`direct_finish`]; the first `resourceType` member is then not kept.
+#[inline(never)]
+fn direct_finish_other(
+    resource_type: String,
+    r: &mut crate::direct::Reader<'_>,
+    from_start: bool,
+) -> crate::direct::Direct<OtherResource> {
+    let mut other = OtherResource::new(resource_type);
+    let mut first = from_start;
+    let mut type_to_pass = from_start;
+    while let Some(key) = r.next_key(&mut first)? {
+        if type_to_pass && key == "resourceType" {
+            type_to_pass = false;
+            r.string()?;
+            continue;
+        }
+        let raw = r.raw()?;
+        other.members.push_raw(key.into_owned(), raw);
+    }
+    Ok(other)
 }
 
 #[inline(never)]

@@ -9,6 +9,7 @@
 
 mod bundle_rules;
 mod common;
+mod direct;
 mod index;
 mod lenient;
 mod proptests;

@@ -685,7 +685,7 @@ fn observation_value() -> OptMember {
     ])
 }
 
-fn observation(depth: u32) -> Text {
+pub(crate) fn observation(depth: u32) -> Text {
     let mut m = domain_members(depth);
     m.extend([
         opt("identifier", array_of(identifier(), 1..2)),
@@ -731,7 +731,7 @@ fn observation(depth: u32) -> Text {
     resource_object(Just(quote("Observation")).boxed(), m)
 }
 
-fn bundle(depth: u32) -> Text {
+pub(crate) fn bundle(depth: u32) -> Text {
     let resource = if depth > 0 {
         prop_oneof![
             3 => patient(1),
@@ -792,7 +792,7 @@ fn bundle(depth: u32) -> Text {
     )
 }
 
-fn any_resource() -> Text {
+pub(crate) fn any_resource() -> Text {
     prop_oneof![
         3 => patient(1),
         3 => observation(1),
