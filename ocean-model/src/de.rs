@@ -5,6 +5,9 @@
 //! other member (unknown elements, `_primitive` extensions, a second `value[x]`, `null`s, empty
 //! arrays) is kept verbatim in [`UnknownElements`]. There is no `#[serde(flatten)]` and no
 //! internally tagged enum, so nothing is buffered twice (see the crate docs, "Performance").
+//!
+//! This is the serde reading. [`crate::json`] tries the direct reading (`crate::direct`) first;
+//! this one reads, and decides for, whatever input that one gives up on.
 
 use std::borrow::Cow;
 use std::cell::Cell;

@@ -1,6 +1,7 @@
 //! The lenient second reading: what keeps a wrong-typed element instead of failing.
 //!
-//! [`crate::json`] first reads input the fast way, each member straight into its typed field.
+//! [`crate::json`] first reads input the fast way, each member straight into its typed field
+//! (the direct reading, then, if it gives up, the serde one).
 //! When that fails because a modelled element has the wrong JSON type (and only then), it reads
 //! the input again in *lenient mode*: every modelled member is first taken as raw JSON text and
 //! then read from that text; a member that does not fit its type is kept verbatim among its
