@@ -2,10 +2,11 @@
 //! serde's visitors, for input that takes the common path.
 //!
 //! [`crate::json`] tries this reading first on UTF-8 text. It covers what real FHIR JSON is made
-//! of: objects whose members are modelled or kept verbatim, `value[x]` choices, arrays, strings,
-//! numbers, booleans, and resources whose `resourceType` comes first. On anything else it gives
-//! up ([`Bail`]) and the caller reads the whole input again with the serde reading, which is the
-//! reference: its result, or its error, is the answer. So this reading must give, for every
+//! of: objects whose members are modelled or kept verbatim, `value[x]` choices, arrays,
+//! strings, numbers, booleans, and resources dispatched on `resourceType` (read again from the
+//! object's start when other members come before it, as the serde reading replays them). On
+//! anything else it gives up ([`Bail`]) and the caller reads the whole input again with the
+//! serde reading, which is the reference: its result, or its error, is the answer. So this reading must give, for every
 //! input it accepts, exactly the value the serde reading gives, and it gives up on:
 //! * anything that is not JSON (the serde reading then reports the error and where);
 //! * `null` and `[]` where a modelled element belongs, a `null` in an array of primitives, and
@@ -13,13 +14,14 @@
 //!   refused, by the serde reading and its lenient second reading);
 //! * modelled elements nested deeper than [`MAX_DEPTH`] levels of arrays and objects, or
 //!   [`MAX_DIRECT_RESOURCES`] resources inside resources (under the serde reading's limits, so
-//!   the serde reading decides what is too deep).
+//!   the serde reading decides what is too deep), and members before a `resourceType` nested
+//!   deeper than the serde reading replays.
 //!
 //! Members the model does not type are taken, as by the serde reading, by serde_json itself
 //! ([`Reader::raw`]), so they are checked and kept byte for byte alike, at any depth (serde_json
 //! skips without recursion); strings with escapes are decoded by serde_json too, and members
 //! before a `resourceType` skipped by it. The differential tests (`tests/it/direct.rs`) and the
-//! `parse_bundle` fuzz target compare both readings.
+//! `parse_bundle` and `parse_resource` fuzz targets compare both readings.
 
 use std::borrow::Cow;
 
