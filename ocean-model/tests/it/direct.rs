@@ -12,8 +12,8 @@ use proptest::test_runner::{Config, TestRunner};
 
 use crate::common::{json_files, workspace};
 
-/// Checks the property for one text: `Some(true)` when the direct reading applied and agreed,
-/// `Some(false)` when it gave up, `None` never (a disagreement panics with the text's name).
+/// Checks the property for one text: `true` when the direct reading applied (and agreed),
+/// `false` when it gave up; a disagreement panics with the text's name.
 fn agrees<T>(text: &str, name: &str) -> bool
 where
     T: FhirJson + PartialEq + std::fmt::Debug,
@@ -26,7 +26,7 @@ where
         Err(e) => panic!("{name}: the direct reading accepted what serde_json refuses: {e}"),
     };
     assert_eq!(direct, serde, "{name}: the readings differ");
-    // Equality does not look at where unknown members were kept: the output does.
+    // And both write the same JSON (member order, number text).
     assert_eq!(
         json::to_string(&direct).unwrap(),
         json::to_string(&serde).unwrap(),
