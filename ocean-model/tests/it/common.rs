@@ -31,6 +31,25 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The resources of the JSON files given, as `(name, text)`: a file's own text, or, for a file
+/// holding a JSON array (`testdata/match/candidates.json`), each item's text as written, named
+/// `path[i]`.
+pub fn resource_texts(files: &[PathBuf]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap();
+        if text.trim_start().starts_with('[') {
+            let items: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&text).unwrap();
+            for (i, item) in items.iter().enumerate() {
+                out.push((format!("{}[{i}]", f.display()), item.get().to_owned()));
+            }
+        } else {
+            out.push((f.display().to_string(), text));
+        }
+    }
+    out
+}
+
 /// The text of every JSON number token in `s` (outside strings), sorted: two documents with
 /// equal values and equal number tokens kept every number's text.
 pub fn number_tokens(s: &str) -> Vec<String> {

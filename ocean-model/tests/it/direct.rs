@@ -10,7 +10,7 @@ use ocean_model::{Bundle, Observation, Patient, Resource, json};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use crate::common::{json_files, workspace};
+use crate::common::{json_files, resource_texts, workspace};
 
 /// Checks the property for one text: `true` when the direct reading applied (and agreed),
 /// `false` when it gave up; a disagreement panics with the text's name.
@@ -39,21 +39,32 @@ where
 fn every_fixture_takes_the_direct_reading_and_agrees() {
     let files = json_files(&workspace().join("testdata"));
     assert!(files.len() >= 10, "fixtures missing");
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let name = path.display().to_string();
-        // One file holds an array of resources.
-        let texts = match serde_json::from_str::<serde_json::Value>(&text).unwrap() {
-            serde_json::Value::Array(items) => items.iter().map(|v| v.to_string()).collect(),
-            _ => vec![text],
-        };
-        // Every fixture is well-typed FHIR JSON: the common case.
-        for text in texts {
-            assert!(
-                agrees::<Resource>(&text, &name),
-                "{name}: the direct reading gave up"
-            );
-        }
+    // Every fixture is well-typed FHIR JSON: the common case.
+    for (name, text) in resource_texts(&files) {
+        assert!(
+            agrees::<Resource>(&text, &name),
+            "{name}: the direct reading gave up"
+        );
+    }
+}
+
+/// The 41 public fixtures, when the shared folder is beside the repository (as in
+/// `roundtrip.rs`; a bare clone skips this test with a message): each takes the direct reading
+/// and agrees.
+#[test]
+fn shared_fixtures_take_the_direct_reading_and_agree() {
+    let dir = workspace().join("../shared/fixtures/public");
+    if !dir.exists() {
+        eprintln!("skipping: {} not present", dir.display());
+        return;
+    }
+    let files = json_files(&dir);
+    assert_eq!(files.len(), 41, "expected the 41 public fixtures");
+    for (name, text) in resource_texts(&files) {
+        assert!(
+            agrees::<Resource>(&text, &name),
+            "{name}: the direct reading gave up"
+        );
     }
 }
 

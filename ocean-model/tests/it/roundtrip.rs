@@ -2,14 +2,12 @@
 
 use ocean_model::{Resource, json};
 
-use crate::common::{assert_json_equal, json_files, workspace};
+use crate::common::{assert_json_equal, json_files, resource_texts, workspace};
 
-fn round_trip_file(path: &std::path::Path) -> Resource {
-    let text = std::fs::read_to_string(path).unwrap();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let parsed: Resource = json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+fn round_trip(name: &str, text: &str) -> Resource {
+    let parsed: Resource = json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let out = json::to_string(&parsed).unwrap();
-    assert_json_equal(&text, &out, &name);
+    assert_json_equal(text, &out, name);
     // Parsing the output again gives the same model.
     let again: Resource = json::from_str(&out).unwrap();
     assert_eq!(again, parsed, "{name}: model changed on second parse");
@@ -20,20 +18,9 @@ fn round_trip_file(path: &std::path::Path) -> Resource {
 fn repo_testdata_round_trips() {
     let files = json_files(&workspace().join("testdata"));
     assert!(files.len() >= 8, "testdata went missing: {files:?}");
-    for f in files {
-        // `testdata/match/candidates.json` is a JSON array of Patients: each one round-trips.
-        let text = std::fs::read_to_string(&f).unwrap();
-        if text.trim_start().starts_with('[') {
-            let items: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&text).unwrap();
-            for (i, item) in items.iter().enumerate() {
-                let name = format!("{}[{i}]", f.display());
-                let parsed: Resource =
-                    json::from_str(item.get()).unwrap_or_else(|e| panic!("{name}: {e}"));
-                assert_json_equal(item.get(), &json::to_string(&parsed).unwrap(), &name);
-            }
-            continue;
-        }
-        round_trip_file(&f);
+    // `testdata/match/candidates.json` is a JSON array of Patients: each one round-trips.
+    for (name, text) in resource_texts(&files) {
+        round_trip(&name, &text);
     }
 }
 
@@ -48,7 +35,7 @@ fn shared_fixtures_round_trip() {
     }
     let files = json_files(&dir);
     assert_eq!(files.len(), 41, "expected the 41 public fixtures");
-    for f in files {
-        round_trip_file(&f);
+    for (name, text) in resource_texts(&files) {
+        round_trip(&name, &text);
     }
 }
