@@ -66,6 +66,52 @@ fn special(w: u64) -> u64 {
     (ctrl | quote | slash) & HIGH
 }
 
+/// The positions of `"`, `\\` and control characters among the 16 bytes at `i`, a bit each
+/// (`None` when fewer than 16 are left). SSE2, which every x86-64 CPU has, tests the 16 at once;
+/// `safe_arch` wraps its instructions so that this crate keeps `unsafe_code = "forbid"`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn special16(b: &[u8], i: usize) -> Option<u32> {
+    use safe_arch::{
+        cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let v = load_unaligned_m128i(b.get(i..)?.first_chunk::<16>()?);
+    let quote = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'"' as i8));
+    let slash = cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(b'\\' as i8));
+    // A control character is one that `min(c, 0x1f)` leaves unchanged.
+    let ctrl = cmp_eq_mask_i8_m128i(min_u8_m128i(v, set_splat_i8_m128i(0x1f)), v);
+    Some(move_mask_i8_m128i(quote | slash | ctrl) as u32)
+}
+
+/// Elsewhere the eight-byte test below does all the work.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+#[inline(always)]
+fn special16(_: &[u8], _: usize) -> Option<u32> {
+    None
+}
+
+/// The index of the first quote, backslash or control character at or after `i`, or of the
+/// last few bytes, which the caller takes one at a time (`b.len()` at most). Sixteen bytes at a
+/// time, then eight (see [`special`]).
+#[inline(always)]
+fn to_special(b: &[u8], mut i: usize) -> usize {
+    while let Some(m) = special16(b, i) {
+        if m != 0 {
+            return i + m.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let m = special(u64::from_le_bytes(*w));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
+}
+
 /// Skips the rest of a string whose opening quote is at `i - 1`; returns the index after the
 /// closing quote.
 #[inline]
@@ -86,15 +132,7 @@ pub(crate) fn string_escaped(b: &[u8], i: usize) -> Result<(usize, bool), Stop> 
 #[inline(always)]
 fn string_esc(b: &[u8], mut i: usize, escaped: &mut bool) -> Result<usize, Stop> {
     loop {
-        // Eight bytes at a time up to the next quote, backslash or control character.
-        while let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-            let m = special(u64::from_le_bytes(*w));
-            if m != 0 {
-                i += (m.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
+        i = to_special(b, i);
         match b.get(i) {
             None => return Err(Stop::End),
             Some(b'"') => return Ok(i + 1),
@@ -463,6 +501,62 @@ mod tests {
         }
     }
 
+    /// `string` one byte at a time: JSON's rules for the rest of a string, written plainly.
+    fn naive_string(b: &[u8], mut i: usize) -> Result<usize, Stop> {
+        loop {
+            match b.get(i) {
+                None => return Err(Stop::End),
+                Some(b'"') => return Ok(i + 1),
+                Some(b'\\') => match b.get(i + 1) {
+                    None => return Err(Stop::End),
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                    Some(b'u') => {
+                        for k in 2..6 {
+                            match b.get(i + k) {
+                                None => return Err(Stop::End),
+                                Some(c) if c.is_ascii_hexdigit() => {}
+                                Some(_) => return Err(Stop::Invalid),
+                            }
+                        }
+                        i += 6;
+                    }
+                    Some(_) => return Err(Stop::Invalid),
+                },
+                Some(&c) if c < 0x20 => return Err(Stop::Invalid),
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    /// Each byte value that is special in a string (quote, backslash, every control character)
+    /// and the ones just beside those ranges that are not (space, DEL, bytes of multi-byte
+    /// characters), placed at every offset of strings long enough for the 16-byte test, the
+    /// 8-byte test and the bytes after them.
+    #[test]
+    fn string_stops_at_each_special_byte_at_every_offset() {
+        let probes: Vec<u8> = (0u8..=0x20)
+            .chain([
+                b'"', b'\\', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xbf, 0xc3, 0xff,
+            ])
+            .collect();
+        for len in 0..72 {
+            for at in 0..len {
+                for &p in &probes {
+                    let mut b = vec![b'a'; len];
+                    b[at] = p;
+                    b.push(b'"');
+                    for start in [0, 1, 7, 15].into_iter().filter(|&s| s <= at) {
+                        assert_eq!(
+                            string(&b, start),
+                            naive_string(&b, start),
+                            "byte {p:#04x} at {at} of {len}, from {start}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     const VALID: &str = r#"{"resourceType":"Claim","a":[1,-2.5e+3,0,true,false,null,"x\"\\\u00e9\n"],
         "b":{"c":{},"d":[],"e":[[{"f":"g"}]]}, "h" : 0.5E-2 }"#;
 
@@ -473,6 +567,18 @@ mod tests {
         #[test]
         fn agrees_on_arbitrary_input(s in "[\\[\\]{}\",:0-9eE.+\\-tfnrulsa \n\\\\/\u{1}]{0,24}") {
             proptest::prop_assert_eq!(ours_ok(s.as_bytes()), serde_ok(s.as_bytes()), "{:?}", s);
+        }
+
+        /// Strings of any length over bytes that matter to the string test (specials, escapes,
+        /// non-ASCII): the fast test ends them where the plain rules do.
+        #[test]
+        fn string_agrees_with_the_plain_rules(
+            b in proptest::collection::vec(proptest::sample::select(
+                b"aaaaaaaaaaaaaaaaaaaa\"\\/bfnrtu0F \x00\x1f\x7f\x80\xff".to_vec()), 0..120),
+            start in 0..24usize,
+        ) {
+            let start = start.min(b.len());
+            proptest::prop_assert_eq!(string(&b, start), naive_string(&b, start));
         }
 
         /// Valid JSON with one byte replaced, removed or inserted.
