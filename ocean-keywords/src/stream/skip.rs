@@ -66,7 +66,7 @@ fn special(w: u64) -> u64 {
     (ctrl | quote | slash) & HIGH
 }
 
-/// The positions of `"`, `\\` and control characters among the 16 bytes at `i`, a bit each
+/// The positions of `"`, `\` and control characters among the 16 bytes at `i`, a bit each
 /// (`None` when fewer than 16 are left). SSE2, which every x86-64 CPU has, tests the 16 at once;
 /// `safe_arch` wraps its instructions so that this crate keeps `unsafe_code = "forbid"`.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
