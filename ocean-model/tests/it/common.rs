@@ -31,6 +31,22 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The 41 public fixtures of `../shared/fixtures/public` (beside the repository, or beside the
+/// worktree folder), or `None`, with a message, when the folder is absent (a bare clone).
+pub fn shared_fixtures() -> Option<Vec<PathBuf>> {
+    let Some(dir) = ["../shared/fixtures/public", "../../shared/fixtures/public"]
+        .map(|d| workspace().join(d))
+        .into_iter()
+        .find(|d| d.exists())
+    else {
+        eprintln!("note: the shared public fixtures are not present; skipped");
+        return None;
+    };
+    let files = json_files(&dir);
+    assert_eq!(files.len(), 41, "expected the 41 public fixtures");
+    Some(files)
+}
+
 /// The resources of the JSON files given, as `(name, text)`: a file's own text, or, for a file
 /// holding a JSON array (`testdata/match/candidates.json`), each item's text as written, named
 /// `path[i]`.

@@ -10,7 +10,7 @@ use ocean_model::{Bundle, Observation, Patient, Resource, json};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use crate::common::{json_files, resource_texts, workspace};
+use crate::common::{json_files, resource_texts, shared_fixtures, workspace};
 
 /// Checks the property for one text: `true` when the direct reading applied (and agreed),
 /// `false` when it gave up; a disagreement panics with the text's name.
@@ -39,8 +39,13 @@ where
 fn every_fixture_takes_the_direct_reading_and_agrees() {
     let files = json_files(&workspace().join("testdata"));
     assert!(files.len() >= 10, "fixtures missing");
-    // Every fixture is well-typed FHIR JSON: the common case.
-    for (name, text) in resource_texts(&files) {
+    all_take_the_direct_reading(&files);
+}
+
+/// Every resource of these files (well-typed FHIR JSON: the common case) takes the direct
+/// reading and agrees with the serde reading.
+fn all_take_the_direct_reading(files: &[std::path::PathBuf]) {
+    for (name, text) in resource_texts(files) {
         assert!(
             agrees::<Resource>(&text, &name),
             "{name}: the direct reading gave up"
@@ -53,18 +58,8 @@ fn every_fixture_takes_the_direct_reading_and_agrees() {
 /// and agrees.
 #[test]
 fn shared_fixtures_take_the_direct_reading_and_agree() {
-    let dir = workspace().join("../shared/fixtures/public");
-    if !dir.exists() {
-        eprintln!("skipping: {} not present", dir.display());
-        return;
-    }
-    let files = json_files(&dir);
-    assert_eq!(files.len(), 41, "expected the 41 public fixtures");
-    for (name, text) in resource_texts(&files) {
-        assert!(
-            agrees::<Resource>(&text, &name),
-            "{name}: the direct reading gave up"
-        );
+    if let Some(files) = shared_fixtures() {
+        all_take_the_direct_reading(&files);
     }
 }
 

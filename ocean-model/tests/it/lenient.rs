@@ -13,7 +13,7 @@ use ocean_model::{Resource, json, validate};
 use proptest::prelude::*;
 use serde_json::Value;
 
-use crate::common::{assert_json_equal, json_files, workspace};
+use crate::common::{assert_json_equal, json_files, shared_fixtures, workspace};
 
 /// One step of a path into a JSON document.
 #[derive(Clone, Debug)]
@@ -160,15 +160,7 @@ fn load(path: &Path) -> Option<Fixture> {
 
 fn public_fixtures() -> Vec<PathBuf> {
     let mut files = json_files(&workspace().join("testdata"));
-    // Beside the repository, or beside the worktree folder.
-    let shared = ["../shared/fixtures/public", "../../shared/fixtures/public"]
-        .map(|d| workspace().join(d))
-        .into_iter()
-        .find(|d| d.exists());
-    match shared {
-        Some(dir) => files.extend(json_files(&dir)),
-        None => eprintln!("note: shared fixtures not present, testdata only"),
-    }
+    files.extend(shared_fixtures().unwrap_or_default());
     files
 }
 

@@ -2,7 +2,7 @@
 
 use ocean_model::{Resource, json};
 
-use crate::common::{assert_json_equal, json_files, resource_texts, workspace};
+use crate::common::{assert_json_equal, json_files, resource_texts, shared_fixtures, workspace};
 
 fn round_trip(name: &str, text: &str) -> Resource {
     let parsed: Resource = json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -28,13 +28,9 @@ fn repo_testdata_round_trips() {
 /// machines have it; a bare clone skips this test with a message).
 #[test]
 fn shared_fixtures_round_trip() {
-    let dir = workspace().join("../shared/fixtures/public");
-    if !dir.exists() {
-        eprintln!("skipping: {} not present", dir.display());
+    let Some(files) = shared_fixtures() else {
         return;
-    }
-    let files = json_files(&dir);
-    assert_eq!(files.len(), 41, "expected the 41 public fixtures");
+    };
     for (name, text) in resource_texts(&files) {
         round_trip(&name, &text);
     }
