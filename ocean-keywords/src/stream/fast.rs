@@ -11,6 +11,7 @@
 //! serde way, so kinds and positions of errors are those of a full serde parse. The sink is called
 //! only for an entry that was read completely, so a failed attempt leaves no trace.
 
+use super::blocks;
 use super::bundle::{EntriesSeed, EntrySeed};
 use super::lenient::{OptStr, non_empty};
 use super::members;
@@ -67,7 +68,7 @@ fn resource<'de>(text: &'de str, i: usize, ctx: Ctx<'_>) -> Result<(Parsed<'de>,
         }
         if let Some(p) = std::str::from_utf8(t).ok().and_then(unread) {
             // Checked by the scanner, never parsed.
-            let s = skip::value(b, i)?;
+            let s = blocks::value(b, i)?;
             if !s.key_escape {
                 return Ok((p, s.end));
             }

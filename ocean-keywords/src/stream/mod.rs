@@ -28,12 +28,14 @@
 //! * `observation`: an Observation's members into an `ObsRecord`;
 //! * `resource`: one resource, dispatched on `resourceType`;
 //! * `bundle`: the top-level value and `Bundle.entry` (the serde walk);
-//! * `skip`: the scanner; `fast`: the entries found with it; `members`: the fast path's own
+//! * `skip`: the scanner; `blocks`: the same scanner 64 bytes at a time, for whole resources;
+//!   `fast`: the entries found with it; `members`: the fast path's own
 //!   reads of `Observation.code`, `valueQuantity` and `component`; `tokens`: the building blocks
 //!   both share.
 
 #[macro_use]
 mod lenient;
+mod blocks;
 mod bundle;
 pub(crate) mod fast;
 mod members;

@@ -172,7 +172,7 @@ fn digits(b: &[u8], mut i: usize) -> (usize, bool) {
 
 /// Skips a number starting at `i` (JSON's grammar, as serde_json checks it when skipping).
 /// A number that reaches the end of `b` is `End`: it may go on in the next buffer.
-fn number(b: &[u8], mut i: usize) -> Result<usize, Stop> {
+pub(crate) fn number(b: &[u8], mut i: usize) -> Result<usize, Stop> {
     if b.get(i) == Some(&b'-') {
         i += 1;
     }
@@ -220,7 +220,7 @@ fn number(b: &[u8], mut i: usize) -> Result<usize, Stop> {
 }
 
 /// Skips `word` at `i`.
-fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Stop> {
+pub(crate) fn literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Stop> {
     for (k, &w) in word.iter().enumerate() {
         match b.get(i + k) {
             None => return Err(Stop::End),
