@@ -178,21 +178,6 @@ fn scalar(b: &[u8], p: usize, t: u8) -> Result<usize, Stop> {
     }
 }
 
-/// What a token does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    /// Moves to a state.
-    To(State),
-    /// Opens an object (`true`) or an array.
-    Open(bool),
-    /// Closes the innermost array or object (only the matching close gets here).
-    Close,
-    /// Starts a number or literal, after which comes the state.
-    Scalar(State),
-    /// Cannot come here.
-    Invalid,
-}
-
 /// The bits from bit `k` on (none when `k` is 64 or more).
 #[inline(always)]
 fn from_bit(k: usize) -> u64 {
@@ -245,41 +230,10 @@ fn walk(b: &[u8], start: usize) -> Option<Result<Scanned, Stop>> {
             let k = (tokens.trailing_zeros() & 63) as usize;
             tokens &= tokens - 1;
             let t = *block.get(k)?;
-            // What a value may start with, in an object or an array.
-            let value = |next: State| match t {
-                b'"' => Step::To(next),
-                b'{' => Step::Open(true),
-                b'[' => Step::Open(false),
-                b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => Step::Scalar(next),
-                _ => Step::Invalid,
-            };
-            let step = match (state, t) {
-                (State::Colon, b':') => Step::To(State::ValueInObject),
-                (State::ValueInObject, _) => value(State::NextInObject),
-                (State::NextInObject, b',') => Step::To(State::Key),
-                (State::Key | State::FirstKey, b'"') => Step::To(State::Colon),
-                (State::NextInObject, b'}') | (State::FirstKey, b'}') => Step::Close,
-                (State::NextInArray, b',') => Step::To(State::ValueInArray),
-                (State::NextInArray, b']') | (State::FirstItem, b']') => Step::Close,
-                (State::ValueInArray | State::FirstItem, _) => value(State::NextInArray),
-                _ => Step::Invalid,
-            };
-            match step {
-                Step::To(next) => state = next,
-                Step::Open(object) => {
-                    if depth >= 64 {
-                        return None;
-                    }
-                    if object {
-                        objects |= 1 << depth;
-                        state = State::FirstKey;
-                    } else {
-                        objects &= !(1 << depth);
-                        state = State::FirstItem;
-                    }
-                    depth += 1;
-                }
-                Step::Close => {
+            // Closes the innermost array or object (the arms below let only the matching
+            // close get here); the value is done when it was the outermost.
+            macro_rules! close {
+                () => {{
                     depth = depth.saturating_sub(1);
                     if depth == 0 {
                         return Some(Ok(Scanned {
@@ -287,25 +241,85 @@ fn walk(b: &[u8], start: usize) -> Option<Result<Scanned, Stop>> {
                             key_escape: false,
                         }));
                     }
-                    state = if objects & (1 << (depth - 1)) != 0 {
+                    if objects & (1 << (depth - 1)) != 0 {
                         State::NextInObject
                     } else {
                         State::NextInArray
-                    };
-                }
-                Step::Scalar(next) => {
-                    let end = match scalar(b, base + k, t) {
-                        Ok(end) => end,
-                        Err(stop) => return Some(Err(stop)),
-                    };
-                    state = next;
-                    // Drop the scalar's other bytes from this block's tokens (the next
-                    // blocks drop them with `resume`).
-                    tokens &= from_bit(end - base);
-                    resume = end;
-                }
-                Step::Invalid => return Some(Err(Stop::Invalid)),
+                    }
+                }};
             }
+            // A value other than a string: an object, an array, a number or a literal (after
+            // which comes `$next`), or nothing valid.
+            macro_rules! other_value {
+                ($next:expr) => {
+                    match t {
+                        b'{' | b'[' => {
+                            if depth >= 64 {
+                                return None;
+                            }
+                            depth += 1;
+                            if t == b'{' {
+                                objects |= 1 << (depth - 1);
+                                State::FirstKey
+                            } else {
+                                objects &= !(1 << (depth - 1));
+                                State::FirstItem
+                            }
+                        }
+                        b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                            let end = match scalar(b, base + k, t) {
+                                Ok(end) => end,
+                                Err(stop) => return Some(Err(stop)),
+                            };
+                            // Drop the scalar's other bytes from this block's tokens (the
+                            // next blocks drop them with `resume`).
+                            tokens &= from_bit(end - base);
+                            resume = end;
+                            $next
+                        }
+                        _ => return Some(Err(Stop::Invalid)),
+                    }
+                };
+            }
+            // One jump on the state, then a test or two of the token.
+            state = match state {
+                State::Colon => match t {
+                    b':' => State::ValueInObject,
+                    _ => return Some(Err(Stop::Invalid)),
+                },
+                State::ValueInObject => match t {
+                    b'"' => State::NextInObject,
+                    _ => other_value!(State::NextInObject),
+                },
+                State::NextInObject => match t {
+                    b',' => State::Key,
+                    b'}' => close!(),
+                    _ => return Some(Err(Stop::Invalid)),
+                },
+                State::Key => match t {
+                    b'"' => State::Colon,
+                    _ => return Some(Err(Stop::Invalid)),
+                },
+                State::FirstKey => match t {
+                    b'"' => State::Colon,
+                    b'}' => close!(),
+                    _ => return Some(Err(Stop::Invalid)),
+                },
+                State::ValueInArray => match t {
+                    b'"' => State::NextInArray,
+                    _ => other_value!(State::NextInArray),
+                },
+                State::FirstItem => match t {
+                    b'"' => State::NextInArray,
+                    b']' => close!(),
+                    _ => other_value!(State::NextInArray),
+                },
+                State::NextInArray => match t {
+                    b',' => State::ValueInArray,
+                    b']' => close!(),
+                    _ => return Some(Err(Stop::Invalid)),
+                },
+            };
         }
         base += 64;
     }
@@ -467,6 +481,13 @@ mod tests {
             r#"[:]"#,
             "[\u{e9}]",
             r#"{"a":1]"#,
+            r#"{"a":[1,2}}"#,
+            r#"{"a":["b"}}"#,
+            r#"{"a":[{}}}"#,
+            r#"[{"a":1]]"#,
+            r#"[{"a":"b"]]"#,
+            r#"[{"a":[]]]"#,
+            r#"[{]"#,
         ] {
             let c = format!("{bad}{pad}");
             let (fast, slow) = both(c.as_bytes(), 0);
