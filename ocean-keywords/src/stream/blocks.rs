@@ -14,9 +14,10 @@
 //! The walk checks the same grammar as [`skip::value`] at each token, numbers and literals with
 //! the scanner's own [`skip::number`] and [`skip::literal`] (their other bytes, tokens too, are
 //! then dropped); a string's bytes need no check once the block has no backslash and no control
-//! character in a string, and UTF-8 is checked by the caller, as for [`skip::value`]. Whatever this fast path does not
-//! handle, it hands back to [`skip::value`], which scans the value again from its start and
-//! whose answer is the one returned:
+//! character in a string, and UTF-8 is checked by the caller, as for [`skip::value`].
+//!
+//! Whatever this fast path does not handle, it hands back to [`skip::value`], which scans the
+//! value again from its start and whose answer is the one returned:
 //! * a block with a backslash (an escape, or a stray one outside strings), or a control
 //!   character other than tab, line feed and carriage return anywhere, or one of those three
 //!   inside a string;

@@ -28,10 +28,10 @@
 //! * `observation`: an Observation's members into an `ObsRecord`;
 //! * `resource`: one resource, dispatched on `resourceType`;
 //! * `bundle`: the top-level value and `Bundle.entry` (the serde walk);
-//! * `skip`: the scanner; `blocks`: the same scanner 64 bytes at a time, for whole resources;
-//!   `fast`: the entries found with it; `members`: the fast path's own
-//!   reads of `Observation.code`, `valueQuantity` and `component`; `tokens`: the building blocks
-//!   both share.
+//! * `skip`: the scanner; `blocks`: the same check 64 bytes at a time, for whole resources;
+//!   `fast`: the entries found with them; `members`: the fast path's own reads of
+//!   `Observation.code`, `valueQuantity` and `component`; `tokens`: the building blocks both
+//!   share.
 
 #[macro_use]
 mod lenient;
