@@ -85,19 +85,25 @@ mod simd {
         cmp_eq_mask_i8_m128i(min_u8_m128i(v, splat(max)), v)
     }
 
+    /// Whether each byte is a backslash or a control character.
+    #[inline(always)]
+    fn odd(v: m128i) -> m128i {
+        at_most(v, 0x1f) | cmp_eq_mask_i8_m128i(v, splat(b'\\'))
+    }
+
     /// The classes of the 64 bytes: a compare for quotes, a minimum and a compare for low
     /// bytes, and whether any is odd (one test for the whole block).
     #[inline(always)]
     pub(super) fn classify(block: &[u8; 64]) -> Option<Classes> {
         let mut c = Classes::default();
-        let mut odd = zeroed_m128i();
+        let mut any_odd = zeroed_m128i();
         for k in 0..4 {
             let v = lane(block, k)?;
             c.quote |= bits(cmp_eq_mask_i8_m128i(v, splat(b'"')), k);
             c.low |= bits(at_most(v, b' '), k);
-            odd = odd | at_most(v, 0x1f) | cmp_eq_mask_i8_m128i(v, splat(b'\\'));
+            any_odd |= odd(v);
         }
-        c.odd = move_mask_i8_m128i(odd) != 0;
+        c.odd = move_mask_i8_m128i(any_odd) != 0;
         Some(c)
     }
 
@@ -105,16 +111,16 @@ mod simd {
     /// returns are.
     #[inline(never)]
     pub(super) fn odd_bytes(block: &[u8; 64]) -> Option<(u64, u64)> {
-        let (mut odd, mut breaks) = (0, 0);
+        let (mut odds, mut breaks) = (0, 0);
         for k in 0..4 {
             let v = lane(block, k)?;
-            odd |= bits(at_most(v, 0x1f) | cmp_eq_mask_i8_m128i(v, splat(b'\\')), k);
+            odds |= bits(odd(v), k);
             let t = cmp_eq_mask_i8_m128i(v, splat(b'\t'))
                 | cmp_eq_mask_i8_m128i(v, splat(b'\n'))
                 | cmp_eq_mask_i8_m128i(v, splat(b'\r'));
             breaks |= bits(t, k);
         }
-        Some((odd, breaks))
+        Some((odds, breaks))
     }
 }
 
