@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::error::{ExtractError, ExtractErrorKind};
 use crate::output::Extraction;
 use crate::readbuf::ReadBuf;
-use crate::record::Parsed;
+use crate::record::{ObsRecord, Parsed};
 use crate::rules::Rules;
 use crate::sink::{Ctx, Sink};
 use crate::stream::TopSeed;
@@ -248,6 +248,7 @@ impl Sink for NullSink<'_> {
     }
     fn set_next_entry_index(&mut self, _: usize) {}
     fn accept(&mut self, _: Parsed<'_>, _: Option<usize>, _: Option<&str>) {}
+    fn accept_observation(&mut self, _: &ObsRecord<'_>, _: Option<usize>, _: Option<&str>) {}
     fn shape(&mut self, _: &'static str) {}
     fn shape_at(&mut self, _: usize, _: &'static str) {}
 }

@@ -3,7 +3,7 @@
 //! rules beyond the code index it is given.
 
 use crate::code_index::CodeIndex;
-use crate::record::Parsed;
+use crate::record::{ObsRecord, Parsed};
 
 /// How the current input is read: from a slice (strings and raw numbers may borrow from it) or
 /// from a reader (everything owned).
@@ -33,6 +33,15 @@ pub(crate) trait Sink {
     /// Takes one resource: an entry's (`entry` is its index, `full_url` its `fullUrl`) or a
     /// single top-level resource's (`entry` is `None`).
     fn accept(&mut self, parsed: Parsed<'_>, entry: Option<usize>, full_url: Option<&str>);
+
+    /// As [`Sink::accept`] with [`Parsed::Observation`], the record lent rather than moved (it
+    /// is large; the fast path builds it in place).
+    fn accept_observation(
+        &mut self,
+        rec: &ObsRecord<'_>,
+        entry: Option<usize>,
+        full_url: Option<&str>,
+    );
 
     /// Reports a part of the Bundle that is not shaped as FHIR says (`what` names it) and was
     /// skipped.

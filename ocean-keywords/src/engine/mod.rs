@@ -19,7 +19,7 @@ use crate::code_index::CodeIndex;
 use crate::output::{
     AttachmentInfo, Demographics, Extraction, FindingCode, ResourceLocation, Severity,
 };
-use crate::record::Parsed;
+use crate::record::{ObsRecord, Parsed};
 use crate::rules::Rules;
 use crate::sink::{Ctx, Sink};
 use findings::{Acc, FindingKey, LocRef};
@@ -173,6 +173,23 @@ impl Sink for Engine<'_> {
         self.bundle_shape_at(entry, what);
     }
 
+    fn accept_observation(
+        &mut self,
+        rec: &ObsRecord<'_>,
+        entry: Option<usize>,
+        full_url: Option<&str>,
+    ) {
+        if !rec.hits.is_empty() {
+            let loc = LocRef {
+                page: self.page,
+                entry,
+                full_url,
+                resource_type: "Observation",
+            };
+            self.observation(rec, loc);
+        }
+    }
+
     fn accept(&mut self, parsed: Parsed<'_>, entry: Option<usize>, full_url: Option<&str>) {
         let loc = |resource_type| LocRef {
             page: self.page,
@@ -181,11 +198,7 @@ impl Sink for Engine<'_> {
             resource_type,
         };
         match parsed {
-            Parsed::Observation(rec) => {
-                if !rec.hits.is_empty() {
-                    self.observation(&rec, loc("Observation"));
-                }
-            }
+            Parsed::Observation(rec) => self.accept_observation(&rec, entry, full_url),
             Parsed::Typed(r) => self.typed(r, entry, full_url),
             Parsed::Invalid {
                 resource_type,

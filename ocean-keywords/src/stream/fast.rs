@@ -53,24 +53,34 @@ fn first_type(b: &[u8], i: usize) -> Option<&[u8]> {
     }
 }
 
-/// Reads the resource at `i`; returns what it is and the index after it.
+/// Reads the resource at `i`; returns what it is and the index after it. An Observation is read
+/// into `obs` in place (the record is large; moved through the returns it was copied each time,
+/// about 2% of the extraction), and `None` is returned for it; for any other resource `obs` is
+/// left `None`, so that a repeated `resource` member leaves only the last one, as in the serde
+/// walk.
 ///
 /// serde_json's nesting limit cannot tell this apart from a read of the whole page: the
 /// visitors enter a bounded number of levels of a resource (a few, for the members the rules
 /// read) and skip anything deeper uncounted, so a resource read from its own slice is refused or
 /// accepted exactly as inside the Bundle.
-fn resource<'de>(text: &'de str, i: usize, ctx: Ctx<'_>) -> Result<(Parsed<'de>, usize), Fail> {
+fn resource<'de>(
+    text: &'de str,
+    i: usize,
+    ctx: Ctx<'_>,
+    obs: &mut Option<ObsRecord<'de>>,
+) -> Result<(Option<Parsed<'de>>, usize), Fail> {
     let b = text.as_bytes();
+    *obs = None;
     if let Some(t) = first_type(b, i) {
         if t == b"Observation" {
-            let (rec, end) = observation(text, i, ctx)?;
-            return Ok((Parsed::Observation(rec), end));
+            let end = observation(text, i, ctx, obs.insert(ObsRecord::default()))?;
+            return Ok((None, end));
         }
         if let Some(p) = std::str::from_utf8(t).ok().and_then(unread) {
             // Checked by the scanner, never parsed.
             let s = blocks::value(b, i)?;
             if !s.key_escape {
-                return Ok((p, s.end));
+                return Ok((Some(p), s.end));
             }
         }
     }
@@ -87,13 +97,13 @@ fn resource<'de>(text: &'de str, i: usize, ctx: Ctx<'_>) -> Result<(Parsed<'de>,
         // Nothing after the resource: the text is cut off.
         return Err(Fail::Scan);
     }
-    Ok((p, i + end))
+    Ok((Some(p), i + end))
 }
 
 /// Reads the Observation object at `i` (its first member `resourceType`, checked by the caller)
 /// member by member: members the record does not read are skipped by the scanner, the others are
 /// read where they stand by the serde path's own [`FieldSeed`], so the record is the one the
-/// serde walk builds. Returns it and the index after the object.
+/// serde walk builds. Fills `rec` (empty when called); returns the index after the object.
 ///
 /// A member fails here exactly when it fails in the serde walk: the seeds read a bounded number
 /// of levels into a member (well under serde_json's nesting limit, counted from the Bundle) and
@@ -102,25 +112,25 @@ fn observation<'de>(
     text: &'de str,
     i: usize,
     ctx: Ctx<'_>,
-) -> Result<(ObsRecord<'de>, usize), Fail> {
+    rec: &mut ObsRecord<'de>,
+) -> Result<usize, Fail> {
     let b = text.as_bytes();
-    let mut rec = ObsRecord::default();
     let mut i = ws(b, i + 1);
     loop {
         let (k, v) = member(text, i)?;
         let field = obs_field(&k);
-        i = if field.mark_if_skipped(&mut rec) {
+        i = if field.mark_if_skipped(rec) {
             skip::value(b, v)?.end
-        } else if let Some(end) = plain_string(text, v, |s| field.put_str(&mut rec, Some(s)))? {
+        } else if let Some(end) = plain_string(text, v, |s| field.put_str(rec, Some(s)))? {
             end
-        } else if let Some(end) = read_member(text, v, field, &mut rec, ctx)? {
+        } else if let Some(end) = read_member(text, v, field, rec, ctx)? {
             end
         } else {
             let rest = text.get(v..).ok_or(Fail::Scan)?;
             let mut de = serde_json::Deserializer::from_str(rest);
             (FieldSeed {
                 field,
-                rec: &mut rec,
+                rec: &mut *rec,
                 ctx,
             })
             .deserialize(&mut de)
@@ -128,7 +138,7 @@ fn observation<'de>(
             v + de.into_iter::<serde::de::IgnoredAny>().byte_offset()
         };
         if !next_member(b, &mut i)? {
-            return Ok((rec, i));
+            return Ok(i);
         }
     }
 }
@@ -190,6 +200,9 @@ pub(crate) fn entry<K: Sink + ?Sized>(
     }
     let mut full_url: Option<S<'_>> = None;
     let mut parsed: Option<Parsed<'_>> = None;
+    // An Observation is read in place here and handed over by reference: its record is large,
+    // and moving it through the returns would copy it each time.
+    let mut obs: Option<ObsRecord<'_>> = None;
     let mut i = ws(b, start + 1);
     if at(b, i)? == b'}' {
         sub(text, start, i + 1)?;
@@ -213,8 +226,8 @@ pub(crate) fn entry<K: Sink + ?Sized>(
                 }
             }
             "resource" => {
-                let (p, end) = resource(text, v, sink.ctx())?;
-                parsed = Some(p);
+                let (p, end) = resource(text, v, sink.ctx(), &mut obs)?;
+                parsed = p;
                 end
             }
             _ => skip::value(b, v)?.end,
@@ -224,7 +237,9 @@ pub(crate) fn entry<K: Sink + ?Sized>(
         }
     }
     sub(text, start, i)?;
-    if let Some(p) = parsed {
+    if let Some(rec) = &obs {
+        sink.accept_observation(rec, Some(index), full_url.as_deref());
+    } else if let Some(p) = parsed {
         sink.accept(p, Some(index), full_url.as_deref());
     }
     Ok(i)

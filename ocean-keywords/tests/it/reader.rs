@@ -223,3 +223,43 @@ fn entry_between_two_resource_types_is_read_by_both_paths() {
     assert_eq!(slice.keyword("@ptCpp.prob"), Some("A\nB"));
     assert_eq!(slice, reader);
 }
+
+/// An entry with two `resource` members keeps the last, as serde_json's walk does, whichever of
+/// them is an Observation (the fast path reads an Observation into a slot of the entry, which a
+/// later `resource` must empty).
+#[test]
+fn an_entry_keeps_its_last_resource_observation_or_not() {
+    let obs = r#"{"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},"effectiveDateTime":"2020-01-02","valueQuantity":{"value":80,"unit":"kg"}}"#;
+    let cond = r#"{"resourceType":"Condition","code":{"text":"A"}}"#;
+    let claim = r#"{"resourceType":"Claim","status":"active"}"#;
+    let rules = ocean_keywords::Rules::default();
+    let read = |input: String| {
+        let slice = ocean_keywords::extract(input.as_bytes()).unwrap();
+        let reader = ocean_keywords::extract_reader(input.as_bytes(), &rules).unwrap();
+        assert_eq!(slice, reader, "{input}");
+        slice
+    };
+    let entry = |first: &str, last: &str| {
+        read(format!(
+            r#"{{"resourceType":"Bundle","entry":[{{"resource":{first},"fullUrl":"urn:uuid:1","resource":{last}}}]}}"#
+        ))
+    };
+    let only = |r: &str| {
+        read(format!(
+            r#"{{"resourceType":"Bundle","entry":[{{"resource":{r}}}]}}"#
+        ))
+    };
+    let weight = only(obs);
+    assert!(weight.latest("wt").is_some());
+    for other in [cond, claim] {
+        let after = entry(obs, other);
+        assert_eq!(after.latest("wt"), None);
+        assert_eq!(
+            after.keyword("@ptCpp.prob"),
+            only(other).keyword("@ptCpp.prob")
+        );
+        assert_eq!(entry(other, obs).latest("wt"), weight.latest("wt"));
+        assert_eq!(entry(other, obs).keyword("@ptCpp.prob"), None);
+    }
+    assert_eq!(entry(obs, obs).latest("wt"), weight.latest("wt"));
+}
