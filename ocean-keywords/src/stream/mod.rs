@@ -21,7 +21,8 @@
 //! invalid JSON stops the pass.
 //!
 //! Each resource read becomes a [`crate::record::Parsed`] record handed to a
-//! [`crate::sink::Sink`] (the engine); the reader never calls into the rules.
+//! [`crate::sink::Sink`] (the engine; an Observation read by `fast` is lent to it instead, its
+//! record built in place); the reader never calls into the rules.
 //!
 //! * `lenient`: the lenient building blocks (scalar/array/object fallbacks, strings, keys);
 //! * `values`: FHIR datatypes read for their parts (Quantity, CodeableConcept, Coding, numbers);
